@@ -1,0 +1,167 @@
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { Category } from './categories.js';
+import { closedType, fieldErrors, nonEmptyArray, type FieldError } from './codec.js';
+import { EventId, IsoTimestamp, NonEmptyString, SubjectId } from './ids.js';
+
+// The closed sets of DESIGN §2. Everything else (purpose, reason, recipient, category)
+// is a string judged later against the policy: the ledger records what happened, lawful or not.
+export const CollectionSource = t.keyof({ 'proactive-submission': null, 'service-record': null }, 'CollectionSource');
+export type CollectionSource = t.TypeOf<typeof CollectionSource>;
+export const Channel = t.keyof({ email: null, push: null, announcement: null }, 'Channel');
+export type Channel = t.TypeOf<typeof Channel>;
+export const Severity = t.keyof({ low: null, medium: null, high: null, critical: null }, 'Severity');
+export type Severity = t.TypeOf<typeof Severity>;
+export const Audience = t.union([t.literal('all'), SubjectId], 'Audience');
+
+const Purpose = NonEmptyString;
+const Categories = nonEmptyArray(Category, 'Categories');
+const Purposes = nonEmptyArray(Purpose, 'Purposes');
+const NonNegativeNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'NonNegativeNumber');
+
+const fact = <K extends string, R extends t.Props, O extends t.Props = {}>(type: K, required: R, optional?: O) =>
+  closedType(
+    type,
+    { type: t.literal(type), at: IsoTimestamp, ...required },
+    { id: EventId, ...(optional ?? ({} as O)) },
+  );
+
+export const PolicyPublished = fact('PolicyPublished', {
+  version: NonEmptyString,
+  effectiveAt: IsoTimestamp,
+  purposes: Purposes,
+  disclosureReasons: nonEmptyArray(NonEmptyString, 'DisclosureReasons'),
+  material: t.boolean,
+  disclosureNoticeDays: NonNegativeNumber,
+  incidentReportHours: NonNegativeNumber,
+  incidentNoticeHours: NonNegativeNumber,
+});
+export const PolicyNoticeSent = fact('PolicyNoticeSent', { version: NonEmptyString, channel: Channel, audience: Audience });
+export const DataCollected = fact('DataCollected', {
+  subject: SubjectId,
+  categories: Categories,
+  source: CollectionSource,
+  purposes: Purposes,
+  policyVersion: NonEmptyString,
+  actor: NonEmptyString,
+});
+export const PurposeAssessed = fact('PurposeAssessed', {
+  purpose: Purpose,
+  compatibleWith: t.array(Purpose),
+  compatible: t.boolean,
+  actor: NonEmptyString,
+});
+export const DataUsed = fact('DataUsed', { subject: SubjectId, categories: Categories, purpose: Purpose, actor: NonEmptyString });
+export const ConsentGranted = fact(
+  'ConsentGranted',
+  { subject: SubjectId, purposes: Purposes, policyVersion: NonEmptyString, method: NonEmptyString },
+  { recipients: t.array(NonEmptyString) },
+);
+export const ConsentWithdrawn = fact('ConsentWithdrawn', { subject: SubjectId, purposes: Purposes });
+export const DataDisclosed = fact(
+  'DataDisclosed',
+  { subject: SubjectId, categories: Categories, recipient: NonEmptyString, reason: NonEmptyString, actor: NonEmptyString },
+  { legalRef: NonEmptyString, consentRef: EventId, noticeDeferredUntil: IsoTimestamp, deferralRef: NonEmptyString },
+);
+export const SubjectNotified = fact('SubjectNotified', { subject: SubjectId, about: EventId, channel: Channel });
+export const AccessGranted = fact(
+  'AccessGranted',
+  { staff: SubjectId, categories: Categories, purposes: Purposes, confidentialityRef: NonEmptyString, actor: NonEmptyString },
+  { until: IsoTimestamp },
+);
+export const AccessRevoked = fact('AccessRevoked', { staff: SubjectId, actor: NonEmptyString });
+export const PersonnelAccessed = fact('PersonnelAccessed', {
+  staff: SubjectId,
+  subject: SubjectId,
+  categories: Categories,
+  purpose: Purpose,
+});
+export const IncidentDetected = fact('IncidentDetected', {
+  incident: SubjectId,
+  categories: Categories,
+  subjects: t.array(SubjectId),
+  severity: Severity,
+});
+export const IncidentReported = fact('IncidentReported', { incident: SubjectId, authority: NonEmptyString });
+export const IncidentSubjectsNotified = fact('IncidentSubjectsNotified', {
+  incident: SubjectId,
+  channel: Channel,
+  subjects: nonEmptyArray(SubjectId, 'Subjects'),
+});
+export const ErasureRequested = fact('ErasureRequested', { subject: SubjectId });
+export const SubjectErased = fact('SubjectErased', { subject: SubjectId });
+// A raw Ed25519 public key, 32 bytes as 64 hex characters.
+const PublicKeyHex = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'PublicKeyHex');
+export const KeyRegistered = fact('KeyRegistered', { keyId: SubjectId, publicKey: PublicKeyHex, owner: NonEmptyString });
+export const KeyRevoked = fact('KeyRevoked', { keyId: SubjectId, reason: NonEmptyString });
+
+export const factCodecs = {
+  PolicyPublished,
+  PolicyNoticeSent,
+  DataCollected,
+  PurposeAssessed,
+  DataUsed,
+  ConsentGranted,
+  ConsentWithdrawn,
+  DataDisclosed,
+  SubjectNotified,
+  AccessGranted,
+  AccessRevoked,
+  PersonnelAccessed,
+  IncidentDetected,
+  IncidentReported,
+  IncidentSubjectsNotified,
+  ErasureRequested,
+  SubjectErased,
+  KeyRegistered,
+  KeyRevoked,
+} as const;
+
+export type FactType = keyof typeof factCodecs;
+export const factTypes = Object.keys(factCodecs) as FactType[];
+type Facts = { [K in FactType]: t.TypeOf<(typeof factCodecs)[K]> };
+export type PolicyPublished = Facts['PolicyPublished'];
+export type PolicyNoticeSent = Facts['PolicyNoticeSent'];
+export type DataCollected = Facts['DataCollected'];
+export type PurposeAssessed = Facts['PurposeAssessed'];
+export type DataUsed = Facts['DataUsed'];
+export type ConsentGranted = Facts['ConsentGranted'];
+export type ConsentWithdrawn = Facts['ConsentWithdrawn'];
+export type DataDisclosed = Facts['DataDisclosed'];
+export type SubjectNotified = Facts['SubjectNotified'];
+export type AccessGranted = Facts['AccessGranted'];
+export type AccessRevoked = Facts['AccessRevoked'];
+export type PersonnelAccessed = Facts['PersonnelAccessed'];
+export type IncidentDetected = Facts['IncidentDetected'];
+export type IncidentReported = Facts['IncidentReported'];
+export type IncidentSubjectsNotified = Facts['IncidentSubjectsNotified'];
+export type ErasureRequested = Facts['ErasureRequested'];
+export type SubjectErased = Facts['SubjectErased'];
+export type KeyRegistered = Facts['KeyRegistered'];
+export type KeyRevoked = Facts['KeyRevoked'];
+/** Any fact of the catalog, discriminated by `type`. */
+export type Fact = Facts[FactType];
+export type FactOf<K extends FactType> = Facts[K];
+
+/**
+ * The plain-JSON input a caller writes: the same shape as `Fact` with brands loosened
+ * to strings, so service code can build facts as object literals.
+ */
+export type FactInput = { [K in FactType]: Loosen<Facts[K]> }[FactType];
+type Loosen<T> = T extends string ? string : T extends readonly (infer U)[] ? Loosen<U>[] : T extends object ? { [P in keyof T]: Loosen<T[P]> } : T;
+
+const isFactType = (s: unknown): s is FactType => typeof s === 'string' && Object.hasOwn(factCodecs, s);
+
+/** Decode one unknown value into a fact, or name every field that is wrong. */
+export const decodeFact = (u: unknown): E.Either<FieldError[], Fact> => {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return E.left([{ field: '(fact)', message: 'expected an object' }]);
+  const type = (u as { type?: unknown }).type;
+  if (!isFactType(type)) {
+    return E.left([{ field: 'type', message: `unknown fact type ${JSON.stringify(type) ?? 'missing'}; expected one of ${factTypes.join(', ')}` }]);
+  }
+  const codec = factCodecs[type] as unknown as t.Type<Fact, Fact, unknown>;
+  return E.mapLeft(fieldErrors)(codec.decode(u));
+};
+
+/** The subject a fact concerns, when it concerns exactly one person. */
+export const subjectOf = (f: Fact): string | undefined => ('subject' in f ? f.subject : undefined);

@@ -1,0 +1,76 @@
+import type { PolicyPublished } from './facts.js';
+
+/** Disclosure reasons that need a legal reference (seed §3 b, c). */
+export const REASONS_NEEDING_LEGAL_REF = ['court-order', 'government-request'] as const;
+/** The disclosure reason that needs a consent covering the recipient (seed §3 f). */
+export const USER_AUTHORIZATION = 'user-authorization';
+
+/**
+ * A privacy policy as data. It enters the ledger as a `PolicyPublished` fact, so every
+ * fact is judged by the version in force when it happened.
+ */
+export interface Policy {
+  readonly version: string;
+  readonly effectiveAt: string;
+  /** Whether this revision changes rules materially: it must then be announced before it takes effect (seed §5). */
+  readonly material: boolean;
+  readonly collectionSources: readonly string[];
+  /** Declared purposes (seed §2 a–c). Any other purpose is an "other related scenario" (d). */
+  readonly purposes: readonly string[];
+  /** Lawful disclosure reasons (seed §3 a–f). */
+  readonly disclosureReasons: readonly string[];
+  readonly disclosureNoticeDays: number;
+  readonly incidentReportHours: number;
+  readonly incidentNoticeHours: number;
+}
+
+/** The policy of shared/seed/privacy-policy.txt, as shipped. */
+export const seedPolicy: Policy = {
+  version: 'seed-1',
+  effectiveAt: '2026-01-01T00:00:00Z',
+  material: false,
+  // §1: "your proactive submission, as well as generating corresponding records during your service"
+  collectionSources: ['proactive-submission', 'service-record'],
+  // §2 a, b, c (DPV: ServiceProvision, ServicePersonalisation, ServiceOptimisation)
+  purposes: ['provide-service', 'personalization', 'service-optimization'],
+  // §3 a–f (DPV: LegalObligation / official authority for a–d, Contract or LegitimateInterest for e, Consent for f)
+  disclosureReasons: [
+    'legal-obligation',
+    'court-order',
+    'government-request',
+    'regulatory-compliance',
+    'agreement-enforcement',
+    USER_AUTHORIZATION,
+  ],
+  disclosureNoticeDays: 30,
+  incidentReportHours: 72,
+  incidentNoticeHours: 72,
+};
+
+/** The `PolicyPublished` fact that puts `policy` in force. */
+export const policyPublished = (policy: Policy, at: string = policy.effectiveAt): PolicyPublished =>
+  ({
+    type: 'PolicyPublished',
+    at,
+    version: policy.version,
+    effectiveAt: policy.effectiveAt,
+    purposes: [...policy.purposes],
+    disclosureReasons: [...policy.disclosureReasons],
+    material: policy.material,
+    disclosureNoticeDays: policy.disclosureNoticeDays,
+    incidentReportHours: policy.incidentReportHours,
+    incidentNoticeHours: policy.incidentNoticeHours,
+  }) as PolicyPublished;
+
+/** The policy a `PolicyPublished` fact puts in force (collection sources are the closed set of the codec). */
+export const policyOf = (f: PolicyPublished): Policy => ({
+  version: f.version,
+  effectiveAt: f.effectiveAt,
+  material: f.material,
+  collectionSources: seedPolicy.collectionSources,
+  purposes: f.purposes,
+  disclosureReasons: f.disclosureReasons,
+  disclosureNoticeDays: f.disclosureNoticeDays,
+  incidentReportHours: f.incidentReportHours,
+  incidentNoticeHours: f.incidentNoticeHours,
+});

@@ -1,0 +1,30 @@
+import type { Fact } from '../domain/facts.js';
+
+/** Hex SHA-256 of 32 zero bytes' worth: the `prev` of the first envelope in a stream. */
+export const GENESIS = '0'.repeat(64);
+
+/** Everything the hash covers (DESIGN §3). */
+export interface EnvelopeBody {
+  readonly id: string;
+  readonly stream: string;
+  /** 0-based revision in its stream. A number, not a bigint: it is JSON. */
+  readonly revision: number;
+  readonly recordedAt: string;
+  /** Hash of the previous envelope of this stream, or GENESIS. */
+  readonly prev: string;
+  readonly keyId: string;
+  readonly fact: Fact;
+}
+
+/** A sealed fact: hash = SHA-256(canonical JSON of the body), sig = Ed25519(hash bytes), both hex. */
+export interface Envelope extends EnvelopeBody {
+  readonly hash: string;
+  /** Present on every envelope in `per-event` mode, on the last of each stream's batch in `per-batch`. */
+  readonly sig?: string;
+}
+
+/** An envelope together with where the store put it. */
+export interface SealedEvent {
+  readonly envelope: Envelope;
+  readonly position: bigint;
+}

@@ -1,0 +1,88 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LedgerError } from '../domain/errors.js';
+import { bytesToHex } from './hash.js';
+import { keyIdOf, nodeSigner, publicKeyOfSeed, randomSeed, type Signer } from './signers.js';
+
+/** What a `.pub` file holds: enough for anyone to verify, nothing to sign with. */
+export interface PublicKeyFile {
+  readonly keyId: string;
+  readonly algorithm: 'Ed25519';
+  readonly publicKey: string;
+}
+/** What a `.key` file holds (mode 0600). */
+export interface SecretKeyFile extends PublicKeyFile {
+  readonly seed: string;
+}
+
+export interface TrustedKey {
+  readonly keyId: string;
+  readonly publicKey: Uint8Array;
+}
+
+const HEX32 = /^[0-9a-f]{64}$/;
+
+/** Writes `<keyId>.key` (0600) and `<keyId>.pub` into `dir`; returns both paths. */
+export const generateKeyFiles = async (
+  dir: string,
+  keyId?: string,
+): Promise<{ keyId: string; secretPath: string; publicPath: string }> => {
+  if (keyId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/.test(keyId)) {
+    throw new LedgerError('INVALID_INPUT', `key id "${keyId}" must be 1-128 letters, digits or . _ : @ -`, { keyId });
+  }
+  const seed = randomSeed();
+  const publicKey = publicKeyOfSeed(seed);
+  const id = keyId ?? keyIdOf(publicKey);
+  const pub: PublicKeyFile = { keyId: id, algorithm: 'Ed25519', publicKey: bytesToHex(publicKey) };
+  const secret: SecretKeyFile = { ...pub, seed: bytesToHex(seed) };
+  await mkdir(dir, { recursive: true });
+  const secretPath = join(dir, `${id}.key`);
+  const publicPath = join(dir, `${id}.pub`);
+  // 'wx': never overwrite an existing key; mode applies at creation, chmod covers a umask that widened it.
+  await writeFile(secretPath, JSON.stringify(secret, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  await chmod(secretPath, 0o600);
+  await writeFile(publicPath, JSON.stringify(pub, null, 2) + '\n', { flag: 'wx' });
+  return { keyId: id, secretPath, publicPath };
+};
+
+const readJson = async (path: string): Promise<Record<string, unknown>> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new LedgerError('KEY_INVALID', `cannot read key file ${path}: ${(e as Error).message}`, { path });
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new LedgerError('KEY_INVALID', `key file ${path} is not key JSON: ${(e as Error).message}`, { path });
+  }
+};
+
+const field = (obj: Record<string, unknown>, name: string, path: string, re: RegExp): string => {
+  const v = obj[name];
+  if (typeof v !== 'string' || !re.test(v)) throw new LedgerError('KEY_INVALID', `key file ${path}: field "${name}" is missing or malformed`, { path, field: name });
+  return v;
+};
+
+/** Loads a secret key file into a signer, refusing one whose seed does not give its own public key. */
+export const loadSigner = async (path: string, make: (seed: Uint8Array, keyId: string) => Signer = nodeSigner): Promise<Signer> => {
+  const obj = await readJson(path);
+  const keyId = field(obj, 'keyId', path, /^.+$/);
+  const seedHex = field(obj, 'seed', path, HEX32);
+  const signer = make(Uint8Array.from(Buffer.from(seedHex, 'hex')), keyId);
+  if (typeof obj.publicKey === 'string' && obj.publicKey !== bytesToHex(signer.publicKey)) {
+    throw new LedgerError('SIGNER_MISMATCH', `key file ${path}: its seed does not give its public key`, { path, keyId });
+  }
+  return signer;
+};
+
+/** Loads a `.pub` (or `.key`: only its public half is read) file as a trusted key. */
+export const loadTrustedKey = async (path: string): Promise<TrustedKey> => {
+  const obj = await readJson(path);
+  const keyId = field(obj, 'keyId', path, /^.+$/);
+  const publicKey = field(obj, 'publicKey', path, HEX32);
+  return { keyId, publicKey: Uint8Array.from(Buffer.from(publicKey, 'hex')) };
+};

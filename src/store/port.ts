@@ -1,0 +1,75 @@
+/**
+ * The storage port: every adapter (memory, sqlite, eventstoredb) implements exactly this,
+ * and the shared contract suite in test/store/contract.ts holds them to one behaviour.
+ */
+
+/** Expected revision for an append: a small closed type, mapped once at each adapter's edge. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+/**
+ * An opaque, totally ordered global position in the store. Reads and subscriptions take
+ * `after`: they return events strictly after it, so a checkpoint is simply the last
+ * position a reader processed.
+ */
+export type Position = bigint;
+
+/** An event to append: its id (a UUID) and type, and a JSON object as data. */
+export interface ProposedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** An event as a store returns it: data is parsed JSON, as the store saw fit to re-parse it. */
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly stream: string;
+  /** 0-based revision in its stream. */
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly data: unknown;
+}
+
+export interface AppendResult {
+  /** The revision of the last event now in the stream. */
+  readonly nextRevision: bigint;
+  readonly position: Position;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to return (inclusive). Default 0. */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Return events strictly after this position. Default: from the start. */
+  readonly after?: Position;
+  readonly maxCount?: number;
+}
+
+/** A catch-up subscription to all events: history first, then live, until closed. */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** A name for messages and reports: 'memory', 'sqlite:/path', 'esdb://host'. */
+  readonly name: string;
+  /**
+   * Append events to one stream, all or none. Rejects with a LedgerError
+   * `WRONG_EXPECTED_REVISION` (details: stream, expected, actual) when the stream is not
+   * where the caller expected it.
+   */
+  append(stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** The events of one stream in revision order. A missing stream yields nothing. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /** The last event of a stream, or undefined when the stream does not exist. */
+  lastEvent(stream: string): Promise<RecordedEvent | undefined>;
+  /** Every event in global order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** Catch-up subscription to all events strictly after `after`. */
+  subscribe(options?: { readonly after?: Position }): Subscription;
+  close(): Promise<void>;
+}
