@@ -13,13 +13,21 @@ export interface EventIdBrand {
 export const EventId = t.brand(t.string, (s): s is t.Branded<string, EventIdBrand> => UUID_RE.test(s), 'EventId');
 export type EventId = t.TypeOf<typeof EventId>;
 
+// Date.parse accepts 2026-02-30 by rolling it over to March: check the fields survive a round trip.
+const isRealInstant = (s: string): boolean => {
+  const m = ISO_UTC_RE.exec(s);
+  if (!m) return false;
+  const ms = Date.parse(s);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === s.slice(0, 19);
+};
+
 export interface IsoTimestampBrand {
   readonly IsoTimestamp: unique symbol;
 }
 /** An ISO-8601 UTC instant that names a real date. */
 export const IsoTimestamp = t.brand(
   t.string,
-  (s): s is t.Branded<string, IsoTimestampBrand> => ISO_UTC_RE.test(s) && !Number.isNaN(Date.parse(s)),
+  (s): s is t.Branded<string, IsoTimestampBrand> => isRealInstant(s),
   'IsoTimestamp',
 );
 export type IsoTimestamp = t.TypeOf<typeof IsoTimestamp>;

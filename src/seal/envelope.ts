@@ -1,0 +1,82 @@
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { closedType, fieldErrors, type FieldError } from '../domain/codec.js';
+import { decodeFact, type Fact } from '../domain/facts.js';
+import { EventId, IsoTimestamp } from '../domain/ids.js';
+import { canonicalize } from './canonical.js';
+import { hexToBytes, sha256Hex } from './hash.js';
+import type { Signer } from './signers.js';
+import { GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
+
+export * from './envelope-types.js';
+
+/** `per-event`: every envelope carries a signature. `per-batch`: the last envelope of each stream in an append does, covering the rest through the chain. */
+export type SigningMode = 'per-event' | 'per-batch';
+
+/** Where a stream's chain stands: the revision and hash of its last envelope. */
+export interface ChainHead {
+  readonly revision: number;
+  readonly hash: string;
+}
+
+export const hashOf = (body: EnvelopeBody): string => sha256Hex(canonicalize(body));
+
+export interface SealContext {
+  readonly stream: string;
+  /** The stream's last envelope, or undefined for a new stream. */
+  readonly head: ChainHead | undefined;
+  readonly keyId: string;
+  readonly recordedAt: string;
+  /** One id per fact (the fact's own, or a fresh UUID v7). */
+  readonly ids: readonly string[];
+}
+
+/** Builds and hashes the chained, unsigned envelopes for facts appended to one stream. */
+export const chain = (facts: readonly Fact[], ctx: SealContext): Envelope[] => {
+  let prev = ctx.head?.hash ?? GENESIS;
+  let revision = ctx.head ? ctx.head.revision + 1 : 0;
+  return facts.map((fact, i) => {
+    const body: EnvelopeBody = { id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId, fact };
+    const hash = hashOf(body);
+    prev = hash;
+    return { ...body, hash };
+  });
+};
+
+/** Chains and signs: per-event signs all (concurrently, on node:crypto's thread pool), per-batch the last. */
+export const seal = async (facts: readonly Fact[], ctx: SealContext, signer: Signer, mode: SigningMode): Promise<Envelope[]> => {
+  const envelopes = chain(facts, ctx);
+  const toSign = mode === 'per-event' ? envelopes.map((_, i) => i) : envelopes.length > 0 ? [envelopes.length - 1] : [];
+  const sigs = await Promise.all(toSign.map((i) => signer.signAsync(hexToBytes(envelopes[i]!.hash))));
+  toSign.forEach((i, k) => {
+    envelopes[i] = { ...envelopes[i]!, sig: Buffer.from(sigs[k]!).toString('hex') };
+  });
+  return envelopes;
+};
+
+const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex');
+const Hex128 = t.refinement(t.string, (s) => /^[0-9a-f]{128}$/.test(s), 'Ed25519SignatureHex');
+const Revision = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Revision');
+const EnvelopeShape = closedType(
+  'Envelope',
+  { id: EventId, stream: t.string, revision: Revision, recordedAt: IsoTimestamp, prev: Hex64, keyId: t.string, fact: t.UnknownRecord, hash: Hex64 },
+  { sig: Hex128 },
+);
+
+/** Decodes what a store returned into an envelope, the fact included; names every bad field. */
+export const decodeEnvelope = (data: unknown): E.Either<FieldError[], Envelope> =>
+  pipe(
+    EnvelopeShape.decode(data),
+    E.mapLeft(fieldErrors),
+    E.chain((shape) =>
+      pipe(
+        decodeFact(shape.fact),
+        E.mapLeft((errs) => errs.map((e) => ({ field: `fact.${e.field}`, message: e.message }))),
+        E.map((fact): Envelope => ({ ...(shape as Omit<Envelope, 'fact'>), fact })),
+      ),
+    ),
+  );
+
+/** The body an envelope's hash covers: the envelope less hash and sig. */
+export const bodyOf = ({ hash: _h, sig: _s, ...body }: Envelope): EnvelopeBody => body;

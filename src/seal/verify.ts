@@ -1,0 +1,165 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { formatFieldErrors } from '../domain/codec.js';
+import type { RecordedEvent } from '../store/port.js';
+import { decodeEnvelope, hashOf, bodyOf, GENESIS, type Envelope } from './envelope.js';
+import { hexToBytes } from './hash.js';
+import type { TrustedKey } from './keys.js';
+import { nodeVerifier, type SignatureVerifier } from './signers.js';
+
+export type IntegrityCode =
+  | 'BAD_SIGNATURE' // a signature does not verify, or an unsigned envelope is covered by none
+  | 'HASH_MISMATCH' // the envelope's content does not hash to its `hash`: changed after sealing
+  | 'BROKEN_CHAIN' // `prev` is not the hash of the stream's previous envelope
+  | 'UNKNOWN_KEY' // signed by a key nobody trusts
+  | 'REVOKED_KEY' // signed by a key after its KeyRevoked
+  | 'MALFORMED_EVENT' // not an envelope, or an envelope that disagrees with where the store put it
+  | 'REVISION_GAP'; // a stream skips or repeats a revision
+
+export interface IntegrityFinding {
+  readonly code: IntegrityCode;
+  readonly eventId: string;
+  readonly stream: string;
+  readonly revision: string;
+  readonly position: string;
+  readonly message: string;
+}
+
+export interface IntegrityOptions {
+  /** Keys trusted from outside the ledger (`.pub` files). */
+  readonly trust?: readonly TrustedKey[];
+  /**
+   * Also trust keys the ledger registers itself (KeyRegistered, self-signed). Proves the
+   * ledger was not changed by someone without a key; an auditor who must not trust the
+   * operator passes `trust` and leaves this off. Default: true when `trust` is empty.
+   */
+  readonly trustLedgerKeys?: boolean;
+  readonly verifier?: SignatureVerifier;
+  /** Signature checks in flight at once (node:crypto runs them on its thread pool). Default 128. */
+  readonly concurrency?: number;
+}
+
+interface StreamState {
+  nextRevision: bigint;
+  lastHash: string;
+  /** Unsigned envelopes (per-batch mode) waiting for a signature later in the stream to cover them. */
+  pending: RecordedEvent[];
+}
+
+interface KeyState {
+  publicKey: Uint8Array;
+  revoked: boolean;
+}
+
+/**
+ * Checks a store's events in global order, reporting every finding and never stopping at
+ * the first. Feed it with `check` (which applies back-pressure on signature checks), then
+ * call `finish` once for the findings, sorted by position.
+ */
+export const integrityChecker = (options: IntegrityOptions = {}) => {
+  const verifier = options.verifier ?? nodeVerifier;
+  const trustLedgerKeys = options.trustLedgerKeys ?? (options.trust ?? []).length === 0;
+  const limit = options.concurrency ?? 128;
+  const keys = new Map<string, KeyState>((options.trust ?? []).map((k) => [k.keyId, { publicKey: k.publicKey, revoked: false }]));
+  const streams = new Map<string, StreamState>();
+  const findings: IntegrityFinding[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let checked = 0;
+
+  const report = (code: IntegrityCode, ev: RecordedEvent, message: string, eventId: string = ev.id): void => {
+    findings.push({ code, eventId, stream: ev.stream, revision: ev.revision.toString(), position: ev.position.toString(), message });
+  };
+
+  const streamOf = (name: string): StreamState => {
+    let s = streams.get(name);
+    if (!s) streams.set(name, (s = { nextRevision: 0n, lastHash: GENESIS, pending: [] }));
+    return s;
+  };
+
+  const checkPlace = (ev: RecordedEvent, env: Envelope, s: StreamState): void => {
+    if (env.id !== ev.id) report('MALFORMED_EVENT', ev, `envelope id ${env.id} differs from the stored event id ${ev.id}`);
+    if (env.stream !== ev.stream) report('MALFORMED_EVENT', ev, `envelope names stream "${env.stream}" but is stored in "${ev.stream}"`);
+    if (BigInt(env.revision) !== ev.revision) {
+      report('MALFORMED_EVENT', ev, `envelope says revision ${env.revision} but is stored at ${ev.revision}`);
+    }
+    if (ev.revision !== s.nextRevision) {
+      report('REVISION_GAP', ev, `stream "${ev.stream}" jumps from revision ${s.nextRevision - 1n} to ${ev.revision}`);
+    }
+    if (env.prev !== s.lastHash) {
+      report('BROKEN_CHAIN', ev, `prev ${env.prev.slice(0, 12)}… is not the hash of the previous envelope of "${ev.stream}" (${s.lastHash.slice(0, 12)}…)`);
+    }
+  };
+
+  /** Learns keys the ledger itself registers or revokes. */
+  const learnKeys = (env: Envelope): void => {
+    const f = env.fact;
+    if (f.type === 'KeyRegistered' && trustLedgerKeys && !keys.has(f.keyId)) {
+      keys.set(f.keyId, { publicKey: hexToBytes(f.publicKey), revoked: false });
+    } else if (f.type === 'KeyRevoked') {
+      const k = keys.get(f.keyId);
+      if (k) k.revoked = true;
+    }
+  };
+
+  const verifySignature = async (ev: RecordedEvent, env: Envelope, key: KeyState, covered: RecordedEvent[]): Promise<void> => {
+    const ok = await verifier.verifyAsync(hexToBytes(env.hash), hexToBytes(env.sig!), key.publicKey);
+    if (ok) return;
+    report('BAD_SIGNATURE', ev, `signature by key "${env.keyId}" does not verify`);
+    for (const c of covered) report('BAD_SIGNATURE', c, `unsigned envelope whose covering signature (event ${ev.id}) does not verify`);
+  };
+
+  const checkSignature = (ev: RecordedEvent, env: Envelope, s: StreamState): Promise<void> | undefined => {
+    if (env.sig === undefined) {
+      s.pending.push(ev);
+      return undefined;
+    }
+    const covered = s.pending;
+    s.pending = [];
+    const key = keys.get(env.keyId);
+    if (!key) {
+      report('UNKNOWN_KEY', ev, `signed by key "${env.keyId}", which is not trusted`);
+      for (const c of covered) report('UNKNOWN_KEY', c, `covered by a signature of untrusted key "${env.keyId}" (event ${ev.id})`);
+      return undefined;
+    }
+    if (key.revoked) report('REVOKED_KEY', ev, `signed by key "${env.keyId}" after it was revoked`);
+    return verifySignature(ev, env, key, covered);
+  };
+
+  const check = async (ev: RecordedEvent): Promise<Envelope | undefined> => {
+    checked++;
+    const s = streamOf(ev.stream);
+    const decoded = decodeEnvelope(ev.data);
+    if (E.isLeft(decoded)) {
+      report('MALFORMED_EVENT', ev, `not a sealed envelope: ${formatFieldErrors(decoded.left)}`);
+      s.nextRevision = ev.revision + 1n;
+      const claimed = (ev.data as { hash?: unknown } | null)?.hash;
+      s.lastHash = typeof claimed === 'string' ? claimed : s.lastHash;
+      return undefined;
+    }
+    const env = decoded.right;
+    checkPlace(ev, env, s);
+    s.nextRevision = ev.revision + 1n;
+    s.lastHash = env.hash;
+    if (hashOf(bodyOf(env)) !== env.hash) report('HASH_MISMATCH', ev, `content does not hash to ${env.hash.slice(0, 12)}…: changed after it was sealed`);
+    learnKeys(env);
+    const pending = checkSignature(ev, env, s);
+    if (pending) {
+      const p = pending.finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+    }
+    return env;
+  };
+
+  const finish = async (): Promise<IntegrityFinding[]> => {
+    await Promise.all(inFlight);
+    for (const [, s] of streams) {
+      for (const ev of s.pending) report('BAD_SIGNATURE', ev, 'unsigned envelope not covered by any later signature in its stream');
+      s.pending = [];
+    }
+    return findings.sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : BigInt(a.position) > BigInt(b.position) ? 1 : 0));
+  };
+
+  return { check, finish, get checked() { return checked; } };
+};
+
+export type IntegrityChecker = ReturnType<typeof integrityChecker>;

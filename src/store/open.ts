@@ -1,0 +1,20 @@
+import { LedgerError } from '../domain/errors.js';
+import type { EventStore } from './port.js';
+import { sqliteStore } from './sqlite.js';
+
+export const DEFAULT_LEDGER_PATH = './privacy-ledger.db';
+
+/**
+ * Opens the store a `--ledger` value names: an `esdb://` or `esdb+discover://` connection
+ * string for EventStoreDB, anything else a SQLite file path.
+ */
+export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { prefix?: string } = {}): Promise<EventStore> => {
+  if (/^esdb(\+discover)?:\/\//.test(spec)) {
+    const { eventStoreDBStoreFromConnectionString } = await import('./eventstoredb.js');
+    return eventStoreDBStoreFromConnectionString(spec, options);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
+    throw new LedgerError('INVALID_INPUT', `unsupported ledger "${spec}": give a SQLite file path or an esdb:// connection string`, { ledger: spec });
+  }
+  return sqliteStore(spec);
+};

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { isLedgerError, LedgerError } from '../../src/domain/errors.js';
+import { openLedger } from '../../src/ledger/ledger.js';
+import { nodeSigner, naclSigner, randomSeed } from '../../src/seal/signers.js';
+import { memoryStore } from '../../src/store/memory.js';
+import type { EventStore } from '../../src/store/port.js';
+import { seedPolicy } from '../../src/domain/policy.js';
+import { sampleFacts } from '../fixtures/facts.js';
+
+const { DataCollected, DataUsed } = sampleFacts;
+const collect = async <T>(xs: AsyncIterable<T>): Promise<T[]> => {
+  const out: T[] = [];
+  for await (const x of xs) out.push(x);
+  return out;
+};
+const count = async (store: EventStore, stream?: string) => {
+  let n = 0;
+  for await (const _ of stream ? store.readStream(stream) : store.readAll()) n++;
+  return n;
+};
+
+describe('openLedger', () => {
+  it('registers its key and publishes the policy once, however many times it is opened', async () => {
+    const store = memoryStore();
+    const signer = nodeSigner(randomSeed());
+    await Promise.all([openLedger({ store, signer }), openLedger({ store, signer })]);
+    await openLedger({ store, signer });
+    expect(await count(store, 'keys')).toBe(1);
+    expect(await count(store, 'policy')).toBe(1);
+    const [published] = await collect(store.readStream('policy'));
+    expect((published!.data as { fact: { version: string } }).fact.version).toBe(seedPolicy.version);
+  });
+
+  it('refuses a key id already registered with another public key', async () => {
+    const store = memoryStore();
+    await openLedger({ store, signer: nodeSigner(randomSeed(), 'ops') });
+    await expect(openLedger({ store, signer: nodeSigner(randomSeed(), 'ops') })).rejects.toSatisfy((e) => isLedgerError(e, 'SIGNER_MISMATCH'));
+  });
+
+  it('opened without a signer, verifies but refuses to record', async () => {
+    const ledger = await openLedger({ store: memoryStore() });
+    await expect(ledger.record(DataUsed)).rejects.toThrow(/without a signer/);
+    expect((await ledger.verify()).findings).toEqual([]);
+  });
+});
+
+describe('record', () => {
+  it('seals each fact into its stream with revisions and a prev chain', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: naclSigner(randomSeed()) });
+    const [a, b, c] = await ledger.record([DataCollected, DataUsed, { ...DataUsed, subject: 'u-2' }]);
+    expect([a!.stream, a!.revision, b!.stream, b!.revision, c!.stream, c!.revision]).toEqual(['subject-u-1', 0, 'subject-u-1', 1, 'subject-u-2', 0]);
+    const [, second] = await collect(store.readStream('subject-u-1'));
+    expect((second!.data as { prev: string }).prev).toBe(a!.hash);
+    expect((await ledger.verify()).findings).toEqual([]);
+  });
+
+  it('refuses a batch with one bad fact, naming index and field, and appends none of it', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    const before = await count(store);
+    const err = await ledger.record([DataCollected, { ...DataUsed, purpose: '' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LedgerError);
+    expect((err as LedgerError).code).toBe('INVALID_FACT');
+    expect((err as LedgerError).message).toContain('fact 1: purpose');
+    expect((err as LedgerError).details.errors).toEqual([expect.objectContaining({ index: 1, field: 'purpose' })]);
+    expect(await count(store)).toBe(before);
+  });
+
+  it('treats a repeated fact id as an idempotent retry, and refuses the id reused for another fact', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    const id = '01900000-0000-7000-8000-00000000abcd';
+    const [first] = await ledger.record({ ...DataUsed, id });
+    const [again] = await ledger.record({ ...DataUsed, id });
+    expect(first).toMatchObject({ id, duplicate: false });
+    expect(again).toMatchObject({ id, duplicate: true, hash: first!.hash });
+    expect(await count(store, 'subject-u-1')).toBe(1);
+    await expect(ledger.record({ ...DataUsed, purpose: 'personalization', id })).rejects.toSatisfy((e) => isLedgerError(e, 'DUPLICATE_EVENT_ID'));
+  });
+
+  it('two writers racing on one subject stream leave one unbroken chain', async () => {
+    const store = memoryStore();
+    const [w1, w2] = await Promise.all([openLedger({ store, signer: nodeSigner(randomSeed()) }), openLedger({ store, signer: nodeSigner(randomSeed()) })]);
+    const writes = Array.from({ length: 40 }, (_, i) => (i % 2 ? w1 : w2).record({ ...DataUsed, at: `2026-03-01T09:00:${String(i).padStart(2, '0')}Z` }));
+    const results = (await Promise.all(writes)).flat();
+    expect(new Set(results.map((r) => r.revision)).size).toBe(40);
+    expect(await count(store, 'subject-u-1')).toBe(40);
+    expect((await w1.verify()).findings).toEqual([]);
+  });
+
+  it('gives up with CONFLICT_RETRIES_EXHAUSTED when the stream keeps moving', async () => {
+    const inner = memoryStore();
+    const ledger = await openLedger({ store: inner, signer: nodeSigner(randomSeed()), maxRetries: 2 });
+    // From here on every append loses its race.
+    const racing: EventStore = {
+      ...inner,
+      append: async (s) => {
+        throw new LedgerError('WRONG_EXPECTED_REVISION', 'moved', { stream: s });
+      },
+    };
+    Object.assign(ledger.store, racing);
+    await expect(ledger.record(DataUsed)).rejects.toSatisfy((e) => isLedgerError(e, 'CONFLICT_RETRIES_EXHAUSTED'));
+  });
+});
