@@ -1,14 +1,21 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { LedgerError } from '../domain/errors.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+type Values<T extends OptionSpec> = {
+  [K in keyof T]?: T[K] extends { type: 'boolean' } ? boolean : T[K] extends { multiple: true } ? string[] : string;
+};
 
 /** Parses one command's arguments strictly: an unknown option is a usage error naming it. */
-export const parse = <const T extends Options>(args: readonly string[], options: T, positionals = 0) => {
+export const parse = <const T extends OptionSpec>(
+  args: readonly string[],
+  options: T,
+  positionals = 0,
+): { values: Values<T>; positionals: string[] } => {
   try {
-    const r = parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true as const });
+    const r = parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true });
     if (r.positionals.length > positionals) throw new Error(`unexpected argument "${r.positionals[positionals]}"`);
-    return r;
+    return { values: r.values as Values<T>, positionals: r.positionals };
   } catch (e) {
     throw new LedgerError('INVALID_INPUT', (e as Error).message.split('\n')[0]!);
   }

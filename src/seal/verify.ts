@@ -62,7 +62,17 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
   const keys = new Map<string, KeyState>((options.trust ?? []).map((k) => [k.keyId, { publicKey: k.publicKey, revoked: false }]));
   const streams = new Map<string, StreamState>();
   const findings: IntegrityFinding[] = [];
-  const inFlight = new Set<Promise<void>>();
+  // A counting semaphore: Promise.race over the in-flight set would attach a handler to every
+  // pending check on every call, quadratic in the window.
+  let inFlight = 0;
+  let slotFreed: (() => void) | undefined;
+  let allDone: (() => void) | undefined;
+  const release = () => {
+    inFlight--;
+    slotFreed?.();
+    slotFreed = undefined;
+    if (inFlight === 0) allDone?.();
+  };
   let checked = 0;
 
   const report = (code: IntegrityCode, ev: RecordedEvent, message: string, eventId: string = ev.id): void => {
@@ -143,15 +153,18 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     learnKeys(env);
     const pending = checkSignature(ev, env, s);
     if (pending) {
-      const p = pending.finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+      inFlight++;
+      void pending.then(release, (e: unknown) => {
+        report('BAD_SIGNATURE', ev, `signature could not be checked: ${(e as Error).message}`);
+        release();
+      });
+      if (inFlight >= limit) await new Promise<void>((r) => (slotFreed = r));
     }
     return env;
   };
 
   const finish = async (): Promise<IntegrityFinding[]> => {
-    await Promise.all(inFlight);
+    if (inFlight > 0) await new Promise<void>((r) => (allDone = r));
     for (const [, s] of streams) {
       for (const ev of s.pending) report('BAD_SIGNATURE', ev, 'unsigned envelope not covered by any later signature in its stream');
       s.pending = [];

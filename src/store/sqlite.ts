@@ -1,0 +1,300 @@
+import Database from 'better-sqlite3';
+import { LedgerError } from '../domain/errors.js';
+import { checkExpected } from './expected.js';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  Position,
+  ProposedEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Subscription,
+} from './port.js';
+
+export interface SqliteStoreOptions {
+  /** FULL (default) survives power loss; NORMAL may lose the last commits, never corrupts. */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** How long a writer waits for another connection's lock before STORE_UNAVAILABLE. */
+  readonly busyTimeoutMs?: number;
+}
+
+const PAGE_SIZE = 1000;
+const POLL_INTERVAL_MS = 25;
+
+// The (stream, revision) index doubles as the head lookup, so an append writes only its
+// rows: no separate stream-position row to get out of step with them.
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    stream TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (stream, revision)
+  )`;
+const COLUMNS = 'position, id, stream, revision, type, data';
+
+interface EventRow {
+  readonly position: bigint;
+  readonly id: string;
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly type: string;
+  readonly data: string;
+}
+
+/** The embedded store: one SQLite file in WAL mode, safe to share between processes. */
+export function sqliteStore(path: string, options: SqliteStoreOptions = {}): EventStore {
+  const name = `sqlite:${path}`;
+  const { db, sql } = openDatabase(path, name, options);
+  const subscriptions = new Set<{ end(): void; wake(): void }>();
+  let closed = false;
+
+  const guard = <T>(work: () => T): T => {
+    if (closed) throw new LedgerError('CLOSED', `${name} is closed`);
+    try {
+      return work();
+    } catch (error) {
+      throw storeError(error, name);
+    }
+  };
+
+  const appendRows = db.transaction(insertBatch(sql));
+
+  const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
+    guard(() => {
+      if (events.length === 0) throw new LedgerError('INVALID_INPUT', `nothing to append to ${stream}: the batch is empty`, { stream });
+      // Serialised before taking the write lock, so other writers wait only for the inserts.
+      const data = events.map((e) => serialise(e, stream));
+      let result: AppendResult;
+      try {
+        result = appendRows.immediate(stream, events, data, expected);
+      } catch (error) {
+        throw constraintError(error, stream, events, expected, sql);
+      }
+      for (const s of subscriptions) s.wake();
+      return result;
+    });
+
+  const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> => {
+    const page = (from: bigint, limit: number) => guard(() => sql.stream.all(stream, from, limit));
+    return paged(name, options.fromRevision ?? 0n, options.maxCount, page, (row) => row.revision + 1n);
+  };
+
+  const readAll = (options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> => {
+    const page = (after: Position, limit: number) => guard(() => sql.all.all(after, limit));
+    return paged(name, options.after ?? 0n, options.maxCount, page, (row) => row.position);
+  };
+
+  const lastEvent = async (stream: string): Promise<RecordedEvent | undefined> => {
+    const row = guard(() => sql.last.get(stream));
+    return row === undefined ? undefined : recorded(row, name);
+  };
+
+  const subscribe = (options: { readonly after?: Position } = {}): Subscription => {
+    // After close, the first poll's guard refuses with CLOSED.
+    const fetchAfter = (after: Position) => guard(() => sql.all.all(after, PAGE_SIZE)).map((row) => recorded(row, name));
+    const sub = pollingSubscription(options.after ?? 0n, fetchAfter, () => subscriptions.delete(sub));
+    subscriptions.add(sub);
+    return { [Symbol.asyncIterator]: sub.iterator, close: async () => sub.end() };
+  };
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    // Open subscriptions end cleanly rather than failing their next poll.
+    for (const s of [...subscriptions]) s.end();
+    db.close();
+  };
+
+  return { name, append, readStream, lastEvent, readAll, subscribe, close };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+function prepareStatements(db: Database.Database) {
+  return {
+    head: db.prepare<[string], { revision: bigint }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
+    insert: db.prepare<[string, string, bigint, string, string]>(
+      'INSERT INTO events (id, stream, revision, type, data) VALUES (?, ?, ?, ?, ?)',
+    ),
+    stream: db.prepare<[string, bigint, number], EventRow>(
+      `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+    ),
+    last: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`),
+    all: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    idStored: db.prepare<[string], { stream: string }>('SELECT stream FROM events WHERE id = ?'),
+  };
+}
+
+/** The body of the append transaction: check the head, then insert; a refusal writes nothing. */
+const insertBatch =
+  (sql: Statements) =>
+  (stream: string, events: readonly ProposedEvent[], data: readonly string[], expected: ExpectedRevision): AppendResult => {
+    const head = sql.head.get(stream)?.revision;
+    checkExpected(stream, expected, head);
+    let revision = head === undefined ? 0n : head + 1n;
+    let position = 0n;
+    for (let i = 0; i < events.length; i += 1) {
+      const e = events[i]!;
+      position = sql.insert.run(e.id, stream, revision, e.type, data[i]!).lastInsertRowid as bigint;
+      revision += 1n;
+    }
+    return { nextRevision: revision - 1n, position };
+  };
+
+/** Reads PAGE_SIZE rows per query, so even a million-event read holds one page at a time. */
+async function* paged<C>(
+  name: string,
+  start: C,
+  maxCount: number | undefined,
+  fetch: (cursor: C, limit: number) => EventRow[],
+  cursorAfter: (row: EventRow) => C,
+): AsyncGenerator<RecordedEvent> {
+  let cursor = start;
+  let remaining = maxCount ?? Infinity;
+  while (remaining > 0) {
+    const limit = Math.min(PAGE_SIZE, remaining);
+    const rows = fetch(cursor, limit);
+    for (const row of rows) yield recorded(row, name);
+    const last = rows[rows.length - 1];
+    if (last === undefined || rows.length < limit) return;
+    remaining -= rows.length;
+    cursor = cursorAfter(last);
+  }
+}
+
+function openDatabase(path: string, name: string, options: SqliteStoreOptions): { db: Database.Database; sql: Statements } {
+  try {
+    const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+      db.defaultSafeIntegers(true);
+      db.exec(SCHEMA);
+      return { db, sql: prepareStatements(db) };
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  } catch (error) {
+    throw storeError(error, name);
+  }
+}
+
+const serialise = (e: ProposedEvent, stream: string): string => {
+  try {
+    return JSON.stringify(e.data);
+  } catch (error) {
+    throw new LedgerError('INVALID_INPUT', `event ${e.id} for ${stream} has data that is not JSON: ${String(error)}`, { id: e.id, stream });
+  }
+};
+
+function recorded(row: EventRow, name: string): RecordedEvent {
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    throw new LedgerError('STORE_CORRUPT', `${name}: the data of the event at position ${row.position} is not JSON`, {
+      position: row.position,
+      id: row.id,
+      stream: row.stream,
+      revision: row.revision,
+    });
+  }
+  return { id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data };
+}
+
+/** Names what a unique constraint refused; the lookups run only on this failure path. */
+function constraintError(
+  error: unknown,
+  stream: string,
+  events: readonly ProposedEvent[],
+  expected: ExpectedRevision,
+  sql: Statements,
+): unknown {
+  if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return error;
+  if (error.message.includes('events.id')) {
+    const id = duplicateId(events, (candidate) => sql.idStored.get(candidate) !== undefined);
+    return new LedgerError('DUPLICATE_EVENT_ID', `event id ${id ?? '(unknown)'} is already stored; nothing was appended to ${stream}`, {
+      id,
+      stream,
+    });
+  }
+  // (stream, revision) taken: another writer got there first despite the lock.
+  const actual = sql.head.get(stream)?.revision ?? 'no_stream';
+  return new LedgerError('WRONG_EXPECTED_REVISION', `stream ${stream} is at ${String(actual)}, not ${String(expected)}`, {
+    stream,
+    expected,
+    actual,
+  });
+}
+
+function duplicateId(events: readonly ProposedEvent[], isStored: (id: string) => boolean): string | undefined {
+  const seen = new Set<string>();
+  for (const { id } of events) {
+    if (seen.has(id) || isStored(id)) return id;
+    seen.add(id);
+  }
+  return undefined;
+}
+
+function storeError(error: unknown, name: string): unknown {
+  if (error instanceof LedgerError) return error;
+  if (error instanceof Database.SqliteError) {
+    const code = error.code;
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      return new LedgerError('STORE_UNAVAILABLE', `${name} stayed locked by another connection past the busy timeout`, { sqliteCode: code });
+    }
+    if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+      return new LedgerError('STORE_CORRUPT', `${name} is not a sound SQLite database: ${error.message}`, { sqliteCode: code });
+    }
+    return new LedgerError('STORE_UNAVAILABLE', `${name} failed: ${error.message}`, { sqliteCode: code });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new LedgerError('STORE_UNAVAILABLE', `${name} failed: ${message}`);
+}
+
+/**
+ * Catch-up then live, by polling: other processes may write the file, so a local append
+ * only shortens the wait; it is never the only way to learn of new events.
+ */
+function pollingSubscription(after: Position, fetchAfter: (position: Position) => RecordedEvent[], onEnd: () => void) {
+  let position = after;
+  let page: RecordedEvent[] = [];
+  let index = 0;
+  let ended = false;
+  let timer: NodeJS.Timeout | undefined;
+  let resume: (() => void) | undefined;
+
+  const wake = (): void => {
+    clearTimeout(timer);
+    resume?.();
+  };
+  const end = (): void => {
+    ended = true;
+    onEnd();
+    wake();
+  };
+  const next = async (): Promise<IteratorResult<RecordedEvent>> => {
+    for (;;) {
+      if (ended) return { done: true, value: undefined };
+      const e = page[index];
+      if (e !== undefined) {
+        index += 1;
+        return { done: false, value: e };
+      }
+      page = fetchAfter(position);
+      index = 0;
+      const last = page[page.length - 1];
+      if (last !== undefined) position = last.position;
+      else await new Promise<void>((r) => ((resume = r), (timer = setTimeout(r, POLL_INTERVAL_MS))));
+      resume = undefined;
+    }
+  };
+  const iterator: AsyncIterator<RecordedEvent> = { next, return: async () => (end(), { done: true, value: undefined }) };
+  return { iterator: () => iterator, end, wake };
+}
