@@ -13,12 +13,18 @@ export interface EventIdBrand {
 export const EventId = t.brand(t.string, (s): s is t.Branded<string, EventIdBrand> => UUID_RE.test(s), 'EventId');
 export type EventId = t.TypeOf<typeof EventId>;
 
-// Date.parse accepts 2026-02-30 by rolling it over to March: check the fields survive a round trip.
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+// Date.parse accepts 2026-02-30 by rolling it over to March: check each field's range instead.
 const isRealInstant = (s: string): boolean => {
-  const m = ISO_UTC_RE.exec(s);
-  if (!m) return false;
-  const ms = Date.parse(s);
-  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === s.slice(0, 19);
+  if (!ISO_UTC_RE.test(s)) return false;
+  const year = +s.slice(0, 4);
+  const month = +s.slice(5, 7);
+  const day = +s.slice(8, 10);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days = month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
+  return day <= days && +s.slice(11, 13) < 24 && +s.slice(14, 16) < 60 && +s.slice(17, 19) < 60;
 };
 
 export interface IsoTimestampBrand {

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5 } from 'uuid';
+import { newEventId } from '../seal/ids.js';
 import { decodeFact, type Fact, type FactInput } from '../domain/facts.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
@@ -71,7 +72,7 @@ const decodeAll = (inputs: readonly unknown[]): Pending[] => {
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;
-      pending.push({ index, id: id ?? uuidv7(), explicit: id !== undefined, fact: fact as Fact });
+      pending.push({ index, id: id ?? newEventId(), explicit: id !== undefined, fact: fact as Fact });
     }
   });
   if (errors.length > 0) {

@@ -44,11 +44,11 @@ export const chain = (facts: readonly Fact[], ctx: SealContext): Envelope[] => {
   });
 };
 
-/** Chains and signs: per-event signs all (concurrently, on node:crypto's thread pool), per-batch the last. */
+/** Chains and signs: per-event signs all (as one batch, spread over worker threads by node:crypto), per-batch the last. */
 export const seal = async (facts: readonly Fact[], ctx: SealContext, signer: Signer, mode: SigningMode): Promise<Envelope[]> => {
   const envelopes = chain(facts, ctx);
   const toSign = mode === 'per-event' ? envelopes.map((_, i) => i) : envelopes.length > 0 ? [envelopes.length - 1] : [];
-  const sigs = await Promise.all(toSign.map((i) => signer.signAsync(hexToBytes(envelopes[i]!.hash))));
+  const sigs = await signer.signMany(toSign.map((i) => hexToBytes(envelopes[i]!.hash)));
   toSign.forEach((i, k) => {
     envelopes[i] = { ...envelopes[i]!, sig: Buffer.from(sigs[k]!).toString('hex') };
   });

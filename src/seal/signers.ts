@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import nacl from 'tweetnacl';
 import { LedgerError } from '../domain/errors.js';
+import { sharedEd25519Pool } from './ed25519-pool.js';
 import { sha256Hex } from './hash.js';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -18,12 +19,15 @@ export interface Signer {
   sign(message: Uint8Array): Uint8Array;
   /** Signs off the main thread where the implementation can (node:crypto's thread pool). */
   signAsync(message: Uint8Array): Promise<Uint8Array>;
+  /** Signs a batch; node:crypto spreads it over worker threads, one message per batch. */
+  signMany(messages: readonly Uint8Array[]): Promise<Uint8Array[]>;
 }
 
 export interface SignatureVerifier {
   readonly implementation: 'node:crypto' | 'tweetnacl';
   verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
   verifyAsync(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): Promise<boolean>;
+  verifyMany(items: readonly (readonly [message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array])[]): Promise<boolean[]>;
 }
 
 /** The key id a public key gets unless its owner names one: `k-` and 16 hex of its SHA-256. */
@@ -59,6 +63,7 @@ export const nodeSigner = (seed: Uint8Array, keyId?: string): Signer => {
   checkSeed(seed);
   const key = nodePrivateKey(seed);
   const publicKey = publicKeyOfSeed(seed);
+  const seedHex = Buffer.from(seed).toString('hex');
   return {
     keyId: keyId ?? keyIdOf(publicKey),
     publicKey,
@@ -68,6 +73,7 @@ export const nodeSigner = (seed: Uint8Array, keyId?: string): Signer => {
       new Promise((resolve, reject) =>
         crypto.sign(null, message, key, (err, sig) => (err ? reject(err) : resolve(Uint8Array.from(sig)))),
       ),
+    signMany: (messages) => sharedEd25519Pool().sign(seedHex, messages),
   };
 };
 
@@ -82,6 +88,7 @@ export const naclSigner = (seed: Uint8Array, keyId?: string): Signer => {
     implementation: 'tweetnacl',
     sign,
     signAsync: async (message) => sign(message),
+    signMany: async (messages) => messages.map(sign),
   };
 };
 
@@ -95,14 +102,15 @@ export const nodeVerifier: SignatureVerifier = {
       : new Promise((resolve, reject) =>
           crypto.verify(null, message, nodePublicKey(publicKey), signature, (err, ok) => (err ? reject(err) : resolve(ok))),
         ),
+  verifyMany: (items) => sharedEd25519Pool().verify(items),
 };
 
 export const naclVerifier: SignatureVerifier = {
   implementation: 'tweetnacl',
   verify: (message, signature, publicKey) =>
     signature.length === 64 && publicKey.length === 32 && nacl.sign.detached.verify(message, signature, publicKey),
-  verifyAsync: async (message, signature, publicKey) =>
-    signature.length === 64 && publicKey.length === 32 && nacl.sign.detached.verify(message, signature, publicKey),
+  verifyAsync: async (message, signature, publicKey) => naclVerifier.verify(message, signature, publicKey),
+  verifyMany: async (items) => items.map(([m, s, p]) => naclVerifier.verify(m, s, p)),
 };
 
 /** A fresh random 32-byte seed. */

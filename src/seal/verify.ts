@@ -34,7 +34,7 @@ export interface IntegrityOptions {
    */
   readonly trustLedgerKeys?: boolean;
   readonly verifier?: SignatureVerifier;
-  /** Signature checks in flight at once (node:crypto runs them on its thread pool). Default 128. */
+  /** Signature checks in flight at once (node:crypto runs them on worker threads). Default 1024. */
   readonly concurrency?: number;
 }
 
@@ -43,6 +43,14 @@ interface StreamState {
   lastHash: string;
   /** Unsigned envelopes (per-batch mode) waiting for a signature later in the stream to cover them. */
   pending: RecordedEvent[];
+}
+
+interface SignatureCheck {
+  readonly ev: RecordedEvent;
+  readonly env: Envelope;
+  readonly key: KeyState;
+  /** Unsigned envelopes this signature covers through the chain (per-batch mode). */
+  readonly covered: RecordedEvent[];
 }
 
 interface KeyState {
@@ -58,21 +66,16 @@ interface KeyState {
 export const integrityChecker = (options: IntegrityOptions = {}) => {
   const verifier = options.verifier ?? nodeVerifier;
   const trustLedgerKeys = options.trustLedgerKeys ?? (options.trust ?? []).length === 0;
-  const limit = options.concurrency ?? 128;
+  const limit = options.concurrency ?? 1024;
   const keys = new Map<string, KeyState>((options.trust ?? []).map((k) => [k.keyId, { publicKey: k.publicKey, revoked: false }]));
   const streams = new Map<string, StreamState>();
   const findings: IntegrityFinding[] = [];
-  // A counting semaphore: Promise.race over the in-flight set would attach a handler to every
-  // pending check on every call, quadratic in the window.
+  // Signature checks go out in batches (one worker message each), a bounded number at a time.
+  const batchSize = 256;
+  let queued: SignatureCheck[] = [];
   let inFlight = 0;
   let slotFreed: (() => void) | undefined;
   let allDone: (() => void) | undefined;
-  const release = () => {
-    inFlight--;
-    slotFreed?.();
-    slotFreed = undefined;
-    if (inFlight === 0) allDone?.();
-  };
   let checked = 0;
 
   const report = (code: IntegrityCode, ev: RecordedEvent, message: string, eventId: string = ev.id): void => {
@@ -110,17 +113,42 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     }
   };
 
-  const verifySignature = async (ev: RecordedEvent, env: Envelope, key: KeyState, covered: RecordedEvent[]): Promise<void> => {
-    const ok = await verifier.verifyAsync(hexToBytes(env.hash), hexToBytes(env.sig!), key.publicKey);
-    if (ok) return;
-    report('BAD_SIGNATURE', ev, `signature by key "${env.keyId}" does not verify`);
-    for (const c of covered) report('BAD_SIGNATURE', c, `unsigned envelope whose covering signature (event ${ev.id}) does not verify`);
+  const settle = (batch: readonly SignatureCheck[], results: readonly boolean[]): void => {
+    batch.forEach(({ ev, env, covered }, i) => {
+      if (results[i]) return;
+      report('BAD_SIGNATURE', ev, `signature by key "${env.keyId}" does not verify`);
+      for (const c of covered) report('BAD_SIGNATURE', c, `unsigned envelope whose covering signature (event ${ev.id}) does not verify`);
+    });
   };
 
-  const checkSignature = (ev: RecordedEvent, env: Envelope, s: StreamState): Promise<void> | undefined => {
+  const flush = (): void => {
+    if (queued.length === 0) return;
+    const batch = queued;
+    queued = [];
+    inFlight += batch.length;
+    const items = batch.map(({ env, key }) => [hexToBytes(env.hash), hexToBytes(env.sig!), key.publicKey] as const);
+    void verifier
+      .verifyMany(items)
+      .then(
+        (results) => settle(batch, results),
+        // A check that could not run proves nothing: each event is reported, with why.
+        (e: unknown) => {
+          for (const { ev } of batch) report('BAD_SIGNATURE', ev, `signature could not be checked: ${(e as Error).message}`);
+        },
+      )
+      .finally(() => {
+        inFlight -= batch.length;
+        slotFreed?.();
+        slotFreed = undefined;
+        if (inFlight === 0) allDone?.();
+      });
+  };
+
+  /** Queues the signature check; true when one was queued. */
+  const checkSignature = (ev: RecordedEvent, env: Envelope, s: StreamState): boolean => {
     if (env.sig === undefined) {
       s.pending.push(ev);
-      return undefined;
+      return false;
     }
     const covered = s.pending;
     s.pending = [];
@@ -128,10 +156,11 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     if (!key) {
       report('UNKNOWN_KEY', ev, `signed by key "${env.keyId}", which is not trusted`);
       for (const c of covered) report('UNKNOWN_KEY', c, `covered by a signature of untrusted key "${env.keyId}" (event ${ev.id})`);
-      return undefined;
+      return false;
     }
     if (key.revoked) report('REVOKED_KEY', ev, `signed by key "${env.keyId}" after it was revoked`);
-    return verifySignature(ev, env, key, covered);
+    queued.push({ ev, env, key, covered });
+    return true;
   };
 
   const check = async (ev: RecordedEvent): Promise<Envelope | undefined> => {
@@ -151,19 +180,15 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     s.lastHash = env.hash;
     if (hashOf(bodyOf(env)) !== env.hash) report('HASH_MISMATCH', ev, `content does not hash to ${env.hash.slice(0, 12)}…: changed after it was sealed`);
     learnKeys(env);
-    const pending = checkSignature(ev, env, s);
-    if (pending) {
-      inFlight++;
-      void pending.then(release, (e: unknown) => {
-        report('BAD_SIGNATURE', ev, `signature could not be checked: ${(e as Error).message}`);
-        release();
-      });
-      if (inFlight >= limit) await new Promise<void>((r) => (slotFreed = r));
+    if (checkSignature(ev, env, s) && queued.length >= batchSize) {
+      flush();
+      while (inFlight >= limit) await new Promise<void>((r) => (slotFreed = r));
     }
     return env;
   };
 
   const finish = async (): Promise<IntegrityFinding[]> => {
+    flush();
     if (inFlight > 0) await new Promise<void>((r) => (allDone = r));
     for (const [, s] of streams) {
       for (const ev of s.pending) report('BAD_SIGNATURE', ev, 'unsigned envelope not covered by any later signature in its stream');
