@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { isLedgerError } from '../domain/errors.js';
+import { auditCommand } from './commands/audit.js';
+import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
+import { reportCommand } from './commands/report.js';
 import { keygenCommand } from './commands/keygen.js';
 import { verifyCommand } from './commands/verify.js';
 
@@ -11,6 +14,10 @@ usage: privacy-ledger <command> [options]
   import FILE.jsonl --key FILE [--signing per-event|per-batch]
                                                 record one fact a line; any bad line: nothing is recorded
   verify [--trust FILE.pub ...] [--json]        every signature and chain link
+  audit [--at TIME] [--json] [--trust FILE.pub ...]
+                                                the compliance report: every use and disclosure judged
+  report --subject ID [--at TIME] [--json]      a subject access report
+  demo [--dir DIR]                              record sixty realistic days under the seed policy, then audit
 --ledger PATH|esdb://...  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
 exit codes: 0 clean, 1 usage or input error, 2 violations, 3 integrity failure`;
 
@@ -18,6 +25,9 @@ const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   keygen: keygenCommand,
   import: importCommand,
   verify: verifyCommand,
+  audit: auditCommand,
+  report: reportCommand,
+  demo: demoCommand,
 };
 
 export const main = async (argv: readonly string[]): Promise<number> => {

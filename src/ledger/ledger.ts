@@ -6,14 +6,21 @@ import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
 import { streamOf } from '../domain/streams.js';
-import { canonicalize } from '../seal/canonical.js';
-import { decodeEnvelope, seal, type Envelope, type SigningMode } from '../seal/envelope.js';
+import { decodeEnvelope, type Envelope, type SigningMode } from '../seal/envelope.js';
 import { bytesToHex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import { integrityChecker, type IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { headCache, readHead, streamLocks } from './heads.js';
+import { appender, type Pending, type Recorded } from './append.js';
+import { headCache, streamLocks } from './heads.js';
+
+export type { Recorded } from './append.js';
+import { applyCompliance, initialComplianceState, type ComplianceState } from '../projection/compliance.js';
+import { complianceReport } from '../projection/compliance-report.js';
+import { checkFact } from '../projection/queries.js';
+import { subjectReport } from '../projection/subject-report.js';
+import type { CheckResult, ComplianceReport, SubjectReport } from '../projection/compliance-types.js';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -30,17 +37,6 @@ export interface LedgerOptions {
   readonly maxRetries?: number;
 }
 
-/** What record() did with one fact. */
-export interface Recorded {
-  readonly id: string;
-  readonly type: Fact['type'];
-  readonly stream: string;
-  readonly revision: number;
-  readonly hash: string;
-  /** True when the fact's id was already recorded with the same content: an idempotent retry, nothing appended. */
-  readonly duplicate: boolean;
-}
-
 export interface VerifyResult {
   readonly store: string;
   readonly checked: number;
@@ -51,17 +47,23 @@ export interface VerifyOptions {
   readonly onProgress?: (checked: number) => void;
 }
 
+export interface AuditOptions extends VerifyOptions {
+  /** Evaluation time for deadlines (notices, incident reports). Default: now. */
+  readonly at?: string | Date;
+  /** Keep a verdict for every use and access, not lawful ones grouped. Default false. */
+  readonly keepEveryVerdict?: boolean;
+}
+
+/** An audit: integrity first (a report on tampered facts proves nothing), then compliance. */
+export interface AuditResult {
+  readonly integrity: VerifyResult;
+  readonly report: ComplianceReport;
+  readonly state: ComplianceState;
+}
+
 // Fixed namespace for ids the ledger derives itself (key registrations, policy publications), so two
 // processes opening the same ledger at once record them once.
 const LEDGER_NAMESPACE = '4b0c3d36-2f4b-4a63-9a1f-6c2f7f0e9d11';
-
-interface Pending {
-  readonly index: number;
-  readonly id: string;
-  /** The caller gave the id: it may be a retry of something already recorded. */
-  readonly explicit: boolean;
-  readonly fact: Fact;
-}
 
 /** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
 const decodeAll = (inputs: readonly unknown[]): Pending[] => {
@@ -72,7 +74,7 @@ const decodeAll = (inputs: readonly unknown[]): Pending[] => {
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;
-      pending.push({ index, id: id ?? newEventId(), explicit: id !== undefined, fact: fact as Fact });
+      pending.push({ index, id: id ?? newEventId(), explicit: id !== undefined, fact: fact as Fact, stream: streamOf(fact as Fact) });
     }
   });
   if (errors.length > 0) {
@@ -82,9 +84,6 @@ const decodeAll = (inputs: readonly unknown[]): Pending[] => {
   return pending;
 };
 
-const sameFact = (a: Fact, b: Fact): boolean => canonicalize(a) === canonicalize(b);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const openLedger = async (options: LedgerOptions) => {
   const { store, signer } = options;
@@ -94,124 +93,74 @@ export const openLedger = async (options: LedgerOptions) => {
   const locked = streamLocks();
   let closed = false;
 
-  /** Envelopes already in the stream whose ids are among `ids`, scanning from `fromRevision`. */
-  const existing = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
-    const found = new Map<string, Envelope>();
-    for await (const ev of store.readStream(stream, { fromRevision })) {
-      if (!ids.has(ev.id)) continue;
-      const env = decodeEnvelope(ev.data);
-      if (E.isRight(env)) found.set(ev.id, env.right);
-      if (found.size === ids.size) break;
-    }
-    return found;
-  };
+  const appendFacts = signer ? appender({ store, signer, mode, heads, maxRetries }) : undefined;
 
-  const asRecorded = (env: Envelope, duplicate: boolean): Recorded => ({
-    id: env.id,
-    type: env.fact.type,
-    stream: env.stream,
-    revision: env.revision,
-    hash: env.hash,
-    duplicate,
-  });
-
-  /** Splits out facts already recorded under their id; refuses an id reused for a different fact. */
-  const dropRecorded = async (stream: string, facts: Pending[], scanFrom: bigint | undefined) => {
-    const out = new Map<number, Recorded>();
-    if (scanFrom === undefined) return { todo: facts, out };
-    const found = await existing(stream, new Set(facts.map((p) => p.id)), scanFrom);
-    for (const p of facts) {
-      const env = found.get(p.id);
-      if (!env) continue;
-      if (!sameFact(env.fact, p.fact)) {
-        throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${p.id} is already recorded in "${stream}" for a different fact`, { id: p.id, stream });
-      }
-      out.set(p.index, asRecorded(env, true));
-    }
-    return { todo: facts.filter((p) => !out.has(p.index)), out };
-  };
-
-  const appendOnce = async (stream: string, facts: Pending[], signer: Signer): Promise<Envelope[]> => {
-    let head = heads.get(stream);
-    if (!head) head = await readHead(store, stream);
-    const envelopes = await seal(
-      facts.map((p) => p.fact),
-      { stream, head, keyId: signer.keyId, recordedAt: new Date().toISOString(), ids: facts.map((p) => p.id) },
-      signer,
-      mode,
-    );
-    await store.append(
-      stream,
-      envelopes.map((e) => ({ id: e.id, type: e.fact.type, data: e as unknown as Record<string, unknown> })),
-      head ? BigInt(head.revision) : 'no_stream',
-    );
-    const last = envelopes[envelopes.length - 1]!;
-    heads.set(stream, { revision: last.revision, hash: last.hash });
-    return envelopes;
-  };
-
-  const retriable = (e: unknown) =>
-    isLedgerError(e, 'WRONG_EXPECTED_REVISION') || isLedgerError(e, 'STORE_UNAVAILABLE') || isLedgerError(e, 'DUPLICATE_EVENT_ID');
-
-  /** Appends one stream's facts, re-reading the head and retrying after a lost race or a dropped connection. */
-  const appendStream = async (stream: string, facts: Pending[], signer: Signer): Promise<Map<number, Recorded>> => {
-    const explicitIds = facts.some((p) => p.explicit);
-    let scanFrom: bigint | undefined = explicitIds ? 0n : undefined;
-    for (let attempt = 0; ; attempt++) {
-      const { todo, out } = await dropRecorded(stream, facts, scanFrom);
-      if (todo.length === 0) return out;
-      const headBefore = heads.get(stream);
-      try {
-        const envelopes = await appendOnce(stream, todo, signer);
-        envelopes.forEach((env, i) => out.set(todo[i]!.index, asRecorded(env, false)));
-        return out;
-      } catch (e) {
-        if (!retriable(e)) throw e;
-        heads.forget(stream);
-        if (attempt >= maxRetries) {
-          throw new LedgerError('CONFLICT_RETRIES_EXHAUSTED', `gave up appending to "${stream}" after ${attempt + 1} attempts: ${(e as Error).message}`, {
-            stream,
-            cause: (e as LedgerError).code,
-          });
-        }
-        // Our own ids may have landed before the error reached us: look for them from where we stood.
-        const from = headBefore ? BigInt(headBefore.revision + 1) : 0n;
-        scanFrom = scanFrom === undefined ? from : scanFrom < from ? scanFrom : from;
-        await sleep(Math.min(200, 2 ** attempt) * Math.random());
-      }
-    }
-  };
+  /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
+  const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
+    [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
 
   const record = async (input: FactInput | readonly FactInput[]): Promise<Recorded[]> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
     const pending = decodeAll(inputs);
-    const byStream = new Map<string, Pending[]>();
-    for (const p of pending) {
-      const s = streamOf(p.fact);
-      byStream.set(s, [...(byStream.get(s) ?? []), p]);
-    }
-    const results = await Promise.all([...byStream].map(([stream, facts]) => locked(stream, () => appendStream(stream, facts, signer))));
-    const all = new Map<number, Recorded>();
-    for (const r of results) for (const [i, rec] of r) all.set(i, rec);
-    return pending.map((p) => all.get(p.index)!);
+    const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending));
+    return pending.map((p) => results.get(p.index)!);
   };
 
-  const verify = async (opts: VerifyOptions = {}): Promise<VerifyResult> => {
+  /** One pass over the store: every event checked, every well-formed one handed to `fold`. */
+  const replay = async (opts: VerifyOptions, fold?: (env: Envelope) => void): Promise<VerifyResult> => {
     const checker = integrityChecker({ trust: options.trust ?? [] });
     for await (const ev of store.readAll()) {
-      await checker.check(ev);
+      const env = await checker.check(ev);
+      if (env && fold) fold(env);
       if (opts.onProgress && checker.checked % 10_000 === 0) opts.onProgress(checker.checked);
     }
     return { store: store.name, checked: checker.checked, findings: await checker.finish() };
   };
 
+  const verify = (opts: VerifyOptions = {}): Promise<VerifyResult> => replay(opts);
+
+  const audit = async (opts: AuditOptions = {}): Promise<AuditResult> => {
+    const state = initialComplianceState({ defaultPolicy: options.policy ?? seedPolicy, keepEveryVerdict: opts.keepEveryVerdict ?? false });
+    const integrity = await replay(opts, (env) => applyCompliance(state, env));
+    return { integrity, report: complianceReport(state, opts.at ?? new Date()), state };
+  };
+
+  // The live view behind check() and subjectReport(): caught up from the store on each call.
+  let view: { state: ComplianceState; position: bigint } | undefined;
+  const currentView = (): Promise<ComplianceState> =>
+    locked('\u0000view', async () => {
+      view ??= { state: initialComplianceState({ defaultPolicy: options.policy ?? seedPolicy }), position: 0n };
+      for await (const ev of store.readAll({ after: view.position })) {
+        const env = decodeEnvelope(ev.data);
+        if (E.isRight(env)) applyCompliance(view.state, env.right);
+        view.position = ev.position;
+      }
+      return view.state;
+    });
+
+  /**
+   * The verdict `fact` would get if recorded now, with its proof: "may I use this for that
+   * purpose?" asked before acting. Records nothing.
+   */
+  const check = async (input: FactInput, at: string | Date = new Date()): Promise<CheckResult> => {
+    if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
+    const [p] = decodeAll([input]);
+    return checkFact(await currentView(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at);
+  };
+
+  /** Everything collected, used, disclosed, consented and notified for one subject, with verdicts. */
+  const reportOn = async (subject: string, at: string | Date = new Date()): Promise<SubjectReport> => subjectReport(await currentView(), subject, at);
+
   const ledger = {
     store,
     signer,
     record,
+    check,
     verify,
+    audit,
+    subjectReport: reportOn,
     /** Every event of the store in global order, raw: for audits and projections. */
     readAll: (): AsyncIterable<RecordedEvent> => store.readAll(),
     async close() {

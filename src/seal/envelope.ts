@@ -5,8 +5,7 @@ import { closedType, fieldErrors, type FieldError } from '../domain/codec.js';
 import { decodeFact, type Fact } from '../domain/facts.js';
 import { EventId, IsoTimestamp } from '../domain/ids.js';
 import { canonicalize } from './canonical.js';
-import { hexToBytes, sha256Hex } from './hash.js';
-import type { Signer } from './signers.js';
+import { sha256Hex } from './hash.js';
 import { GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
 
 export * from './envelope-types.js';
@@ -42,17 +41,6 @@ export const chain = (facts: readonly Fact[], ctx: SealContext): Envelope[] => {
     prev = hash;
     return { ...body, hash };
   });
-};
-
-/** Chains and signs: per-event signs all (as one batch, spread over worker threads by node:crypto), per-batch the last. */
-export const seal = async (facts: readonly Fact[], ctx: SealContext, signer: Signer, mode: SigningMode): Promise<Envelope[]> => {
-  const envelopes = chain(facts, ctx);
-  const toSign = mode === 'per-event' ? envelopes.map((_, i) => i) : envelopes.length > 0 ? [envelopes.length - 1] : [];
-  const sigs = await signer.signMany(toSign.map((i) => hexToBytes(envelopes[i]!.hash)));
-  toSign.forEach((i, k) => {
-    envelopes[i] = { ...envelopes[i]!, sig: Buffer.from(sigs[k]!).toString('hex') };
-  });
-  return envelopes;
 };
 
 const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex');

@@ -9,6 +9,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   Subscription,
 } from './port.js';
 
@@ -24,17 +25,21 @@ export function memoryStore(): EventStore {
     if (closed) throw new LedgerError('CLOSED', 'the memory store is closed');
   };
 
-  const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
-    ensureOpen();
-    const existing = streams.get(stream) ?? [];
-    checkAppend(stream, events, expected, existing.length === 0 ? undefined : BigInt(existing.length - 1));
-    const batchIds = new Set<string>();
-    for (const { id } of events) {
+  /** Refuses an append that would break the contract; `pending` holds what earlier appends of the same call add. */
+  const validate = (a: StreamAppend, pending: Map<string, number>, batchIds: Set<string>): void => {
+    const length = (streams.get(a.stream)?.length ?? 0) + (pending.get(a.stream) ?? 0);
+    checkAppend(a.stream, a.events, a.expected, length === 0 ? undefined : BigInt(length - 1));
+    for (const { id } of a.events) {
       if (ids.has(id) || batchIds.has(id)) {
-        throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${id} is already stored; nothing was appended to ${stream}`, { id, stream });
+        throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${id} is already stored; nothing was appended to ${a.stream}`, { id, stream: a.stream });
       }
       batchIds.add(id);
     }
+    pending.set(a.stream, (pending.get(a.stream) ?? 0) + a.events.length);
+  };
+
+  const commit = ({ stream, events }: StreamAppend): AppendResult => {
+    const existing = streams.get(stream) ?? [];
     for (const e of events) {
       // Kept as a parsed copy, as a durable store would return it: callers cannot alias it.
       const data = JSON.parse(JSON.stringify(e.data)) as unknown;
@@ -44,10 +49,22 @@ export function memoryStore(): EventStore {
       ids.add(e.id);
     }
     streams.set(stream, existing);
-    for (const notify of listeners) notify();
     const last = existing[existing.length - 1]!;
     return { nextRevision: last.revision, position: last.position };
   };
+
+  const appendMany = async (appends: readonly StreamAppend[]): Promise<AppendResult[]> => {
+    ensureOpen();
+    const pending = new Map<string, number>();
+    const batchIds = new Set<string>();
+    for (const a of appends) validate(a, pending, batchIds);
+    const results = appends.map(commit);
+    for (const notify of listeners) notify();
+    return results;
+  };
+
+  const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
+    (await appendMany([{ stream, events, expected }]))[0]!;
 
   async function* readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
     ensureOpen();
@@ -106,7 +123,7 @@ export function memoryStore(): EventStore {
     for (const notify of listeners) notify();
   };
 
-  return { name: 'memory', append, readStream, lastEvent, readAll, subscribe, close };
+  return { name: 'memory', append, appendMany, readStream, lastEvent, readAll, subscribe, close };
 }
 
 const copy = (e: RecordedEvent): RecordedEvent => ({ ...e, data: structuredClone(e.data) });

@@ -31,6 +31,13 @@ export interface RecordedEvent {
   readonly data: unknown;
 }
 
+/** One stream's part of an `appendMany`. */
+export interface StreamAppend {
+  readonly stream: string;
+  readonly events: readonly ProposedEvent[];
+  readonly expected: ExpectedRevision;
+}
+
 export interface AppendResult {
   /** The revision of the last event now in the stream. */
   readonly nextRevision: bigint;
@@ -63,6 +70,13 @@ export interface EventStore {
    * where the caller expected it.
    */
   append(stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Optional: several appends as ONE transaction, written in the order given (a stream may
+   * appear more than once; each expected revision is checked against the stream as the
+   * earlier appends of the call left it). All or none. Stores that cannot span streams
+   * atomically (EventStoreDB) leave it out, and callers append stream by stream.
+   */
+  appendMany?(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   /** The events of one stream in revision order. A missing stream yields nothing. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /** The last event of a stream, or undefined when the stream does not exist. */

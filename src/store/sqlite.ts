@@ -10,6 +10,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
   Subscription,
 } from './port.js';
 
@@ -62,22 +63,37 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
     }
   };
 
-  const appendRows = db.transaction(insertBatch(sql));
+  const insert = insertBatch(sql);
 
-  const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
-    guard(() => {
-      if (events.length === 0) throw new LedgerError('INVALID_INPUT', `nothing to append to ${stream}: the batch is empty`, { stream });
-      // Serialised before taking the write lock, so other writers wait only for the inserts.
-      const data = events.map((e) => serialise(e, stream));
-      let result: AppendResult;
+  const appendManyRows = db.transaction((appends: readonly StreamAppend[], data: readonly (readonly string[])[]) =>
+    appends.map((a, i) => {
       try {
-        result = appendRows.immediate(stream, events, data, expected);
+        return insert(a.stream, a.events, data[i]!, a.expected);
       } catch (error) {
-        throw constraintError(error, stream, events, expected, sql);
+        throw new FailedAppend(i, error);
+      }
+    }),
+  );
+
+  const appendMany = async (appends: readonly StreamAppend[]): Promise<AppendResult[]> =>
+    guard(() => {
+      checkBatch(appends);
+      // Serialised before taking the write lock, so other writers wait only for the inserts.
+      const data = appends.map((a) => a.events.map((e) => serialise(e, a.stream)));
+      let results: AppendResult[];
+      try {
+        results = appendManyRows.immediate(appends, data);
+      } catch (error) {
+        if (!(error instanceof FailedAppend)) throw error;
+        const a = appends[error.index]!;
+        throw constraintError(error.cause, a.stream, a.events, a.expected, sql);
       }
       for (const s of subscriptions) s.wake();
-      return result;
+      return results;
     });
+
+  const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
+    (await appendMany([{ stream, events, expected }]))[0]!;
 
   const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> => {
     const page = (from: bigint, limit: number) => guard(() => sql.stream.all(stream, from, limit));
@@ -110,7 +126,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
     db.close();
   };
 
-  return { name, append, readStream, lastEvent, readAll, subscribe, close };
+  return { name, append, appendMany, readStream, lastEvent, readAll, subscribe, close };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -128,6 +144,28 @@ function prepareStatements(db: Database.Database) {
     all: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     idStored: db.prepare<[string], { stream: string }>('SELECT stream FROM events WHERE id = ?'),
   };
+}
+
+/** Which append of an appendMany failed, carried out of the transaction that rolled back. */
+class FailedAppend extends Error {
+  constructor(
+    readonly index: number,
+    override readonly cause: unknown,
+  ) {
+    super(`append ${index} failed`);
+  }
+}
+
+/** Refuses an empty append, and an id repeated across the appends of one call, before any lock is taken. */
+function checkBatch(appends: readonly StreamAppend[]): void {
+  const seen = new Set<string>();
+  for (const a of appends) {
+    if (a.events.length === 0) throw new LedgerError('INVALID_INPUT', `nothing to append to ${a.stream}: the batch is empty`, { stream: a.stream });
+    for (const { id } of a.events) {
+      if (seen.has(id)) throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${id} appears twice in one append; nothing was appended to ${a.stream}`, { id, stream: a.stream });
+      seen.add(id);
+    }
+  }
 }
 
 /** The body of the append transaction: check the head, then insert; a refusal writes nothing. */

@@ -93,13 +93,59 @@ describe('record', () => {
     const inner = memoryStore();
     const ledger = await openLedger({ store: inner, signer: nodeSigner(randomSeed()), maxRetries: 2 });
     // From here on every append loses its race.
-    const racing: EventStore = {
-      ...inner,
-      append: async (s) => {
-        throw new LedgerError('WRONG_EXPECTED_REVISION', 'moved', { stream: s });
-      },
+    const moved = async (): Promise<never> => {
+      throw new LedgerError('WRONG_EXPECTED_REVISION', 'moved', {});
     };
+    const racing: EventStore = { ...inner, append: moved, appendMany: moved };
     Object.assign(ledger.store, racing);
     await expect(ledger.record(DataUsed)).rejects.toSatisfy((e) => isLedgerError(e, 'CONFLICT_RETRIES_EXHAUSTED'));
+  });
+});
+
+describe('record across streams', () => {
+  it('appends a multi-stream call in one transaction, in the caller’s order', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    const facts = [DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }, sampleFacts.PurposeAssessed];
+    const recorded = await ledger.record(facts);
+    const order: string[] = [];
+    for await (const e of store.readAll()) if (!['keys', 'policy'].includes(e.stream) || e.type === 'PurposeAssessed') order.push(e.id);
+    expect(order).toEqual(recorded.map((r) => r.id));
+    expect(recorded.map((r) => [r.stream, r.revision])).toEqual([
+      ['subject-u-1', 0],
+      ['subject-u-2', 0],
+      ['subject-u-1', 1],
+      ['subject-u-2', 1],
+      ['policy', 1],
+    ]);
+    expect((await ledger.verify()).findings).toEqual([]);
+  });
+
+  it('leaves nothing half-written when one stream of the call refuses: the id belongs to another fact', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    const id = '01900000-0000-7000-8000-0000000000ee';
+    await ledger.record({ ...DataUsed, subject: 'u-2', id });
+    const before = await count(store);
+    await expect(ledger.record([DataCollected, { ...DataUsed, subject: 'u-2', purpose: 'personalization', id }])).rejects.toSatisfy((e) =>
+      isLedgerError(e, 'DUPLICATE_EVENT_ID'),
+    );
+    expect(await count(store)).toBe(before);
+  });
+
+  it('per-batch signing signs each stream’s last envelope of the call, and nothing else', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing: 'per-batch' });
+    await ledger.record([DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }, { ...DataUsed, at: '2026-03-02T00:00:00Z' }]);
+    const signed: [string, number][] = [];
+    for await (const e of store.readAll()) {
+      const env = e.data as { stream: string; revision: number; sig?: string };
+      if (env.stream.startsWith('subject-') && env.sig) signed.push([env.stream, env.revision]);
+    }
+    expect(signed).toEqual([
+      ['subject-u-2', 1],
+      ['subject-u-1', 2],
+    ]);
+    expect((await ledger.verify()).findings).toEqual([]);
   });
 });

@@ -1,0 +1,334 @@
+/**
+ * Folds 1,000,000 generated facts through the compliance view and times the queries on
+ * the result (issue 3, item 6). Run: `npm run build && npm run bench:audit`.
+ *
+ * The workload is a service's life under the seed policy: thousands of subjects sign up
+ * (collections, consents), then mostly use their data, re-record the same service data,
+ * let support staff look at it, and now and then disclose it, with notices, incidents,
+ * a material policy change, withdrawals and erasures, and a few planted violations.
+ * Envelopes carry fake hashes: this measures folding, not sealing.
+ */
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Fact } from '../src/domain/facts.js';
+import { policyPublished, seedPolicy } from '../src/domain/policy.js';
+import { streamOf } from '../src/domain/streams.js';
+import { GENESIS, type Envelope } from '../src/seal/envelope-types.js';
+import {
+  applyCompliance,
+  complianceReport,
+  consentAt,
+  initialComplianceState,
+  subjectReport,
+  type ComplianceOptions,
+  type ComplianceState,
+} from '../src/projection/index.js';
+
+const TOTAL = 1_000_000;
+const SMALL = 100_000;
+const SUBJECTS = 5_000;
+const STAFF = 40;
+const START = Date.parse('2026-01-01T00:00:00Z');
+const STEP_MS = 7_000; // a million facts span about 81 days
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** mulberry32: a small deterministic PRNG, so every run folds the same facts. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+  return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+};
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+const idOf = (n: number) => `00000000-0000-7000-8000-${hex(n, 12)}`;
+const subjectId = (i: number) => `user-${i}`;
+const staffId = (i: number) => `staff-${i}`;
+
+interface Profile {
+  readonly personalization: boolean;
+  readonly marketing: boolean;
+  readonly partner: boolean;
+}
+const profiles: Profile[] = Array.from({ length: SUBJECTS }, (_, i) => {
+  const r = prng(i + 1);
+  return { personalization: r() < 0.6, marketing: r() < 0.3, partner: r() < 0.1 };
+});
+
+/** A fact before the generator gives it its time. */
+type Draft = { readonly type: Fact['type']; readonly id?: string; readonly [field: string]: unknown };
+
+const SERVICE_RECORD = {
+  categories: ['user.device', 'user.activity'],
+  purposes: ['provide-service', 'service-optimization'],
+  source: 'service-record',
+};
+
+/** The facts of one subject's sign-up: what was collected and what they consented to. */
+const onboarding = (i: number, ctx: Context): Draft[] => {
+  const subject = subjectId(i);
+  const p = profiles[i]!;
+  const out: Draft[] = [
+    {
+      type: 'DataCollected',
+      subject,
+      categories: ['user.contact', 'user.profile'],
+      purposes: ['provide-service', 'personalization'],
+      source: 'proactive-submission',
+      policyVersion: 'seed-1',
+      actor: 'signup',
+    },
+    { type: 'DataCollected', subject, ...SERVICE_RECORD, policyVersion: 'seed-1', actor: 'app' },
+  ];
+  if (p.marketing) out.push({ type: 'ConsentGranted', subject, purposes: ['marketing-emails'], policyVersion: 'seed-1', method: 'checkbox' });
+  if (p.partner) {
+    const id = idOf(ctx.nextId());
+    ctx.partnerConsent.set(i, id);
+    out.push({ type: 'ConsentGranted', id, subject, purposes: ['partner-offers'], recipients: ['acme-insurance'], policyVersion: 'seed-1', method: 'form' });
+  }
+  return out;
+};
+
+const useOf = (subject: string, categories: string[], purpose: string): Draft => ({ type: 'DataUsed', subject, categories, purpose, actor: 'svc' });
+
+/** What the generator remembers between facts. */
+interface Context {
+  readonly r: () => number;
+  readonly nextId: () => number;
+  readonly emitLater: (delay: number, f: Draft) => void;
+  /** Subject index → id of their consent to share with the partner. */
+  readonly partnerConsent: Map<number, string>;
+  /** Subjects who asked for erasure, and who withdrew consent to personalization: the service mostly respects both. */
+  readonly erased: Set<number>;
+  readonly withdrawn: Set<number>;
+}
+
+/** Mostly a subject still served; one pick in a hundred ignores an erasure (USE_AFTER_ERASURE). */
+const pickSubject = (ctx: Context): number => {
+  let i = Math.floor(ctx.r() * SUBJECTS);
+  if (ctx.r() < 0.01) return i;
+  while (ctx.erased.has(i)) i = (i + 1) % SUBJECTS;
+  return i;
+};
+
+/** One fact of everyday service life. */
+const everyday = (ctx: Context): Draft => {
+  const r = ctx.r;
+  const i = pickSubject(ctx);
+  const subject = subjectId(i);
+  const p = profiles[i]!;
+  const x = r();
+  if (x < 0.34) return useOf(subject, ['user.contact.email', 'user.activity.sessions'], 'provide-service');
+  if (x < 0.46) {
+    // After a withdrawal the service stops personalizing, but for one slip in a hundred (CONSENT_WITHDRAWN).
+    const purpose = ctx.withdrawn.has(i) && r() >= 0.01 ? 'provide-service' : 'personalization';
+    return useOf(subject, ['user.profile.interests'], purpose);
+  }
+  if (x < 0.56) return useOf(subject, ['user.device.model'], 'service-optimization');
+  if (x < 0.61) return useOf(subject, ['user.activity.logins'], 'fraud-prevention');
+  if (x < 0.66) {
+    // Marketing to those who agreed; one in fifty sends go to someone who did not (RECONSENT_REQUIRED).
+    const j = p.marketing || r() < 0.02 ? i : profiles.findIndex((q, k) => k >= i && q.marketing);
+    return useOf(subjectId(j < 0 ? i : j), ['user.contact.email'], 'marketing-emails');
+  }
+  if (x < 0.80) return { type: 'DataCollected', subject, ...SERVICE_RECORD, policyVersion: 'seed-1', actor: 'app' };
+  if (x < 0.90) {
+    // staff-0 lost their grant early on; their rare accesses are ACCESS_WITHOUT_GRANT.
+    const staff = staffId(r() < 0.002 ? 0 : 1 + Math.floor(r() * (STAFF - 1)));
+    return { type: 'PersonnelAccessed', staff, subject, categories: ['user.contact'], purpose: 'customer-support' };
+  }
+  if (x < 0.905) return disclosure(ctx, i);
+  if (x < 0.9052) {
+    ctx.withdrawn.add(i);
+    return { type: 'ConsentWithdrawn', subject, purposes: ['personalization'] };
+  }
+  if (x < 0.9054) {
+    ctx.withdrawn.delete(i);
+    return { type: 'ConsentGranted', subject, purposes: ['personalization'], policyVersion: 'seed-1', method: 'settings' };
+  }
+  if (x < 0.90545) {
+    ctx.erased.add(i);
+    return { type: 'ErasureRequested', subject };
+  }
+  return useOf(subject, ['user.contact.phone'], 'provide-service');
+};
+
+const disclosure = (ctx: Context, i: number): Draft => {
+  const { r, emitLater } = ctx;
+  const subject = subjectId(i);
+  const id = idOf(ctx.nextId());
+  const consentRef = ctx.partnerConsent.get(i);
+  const y = r();
+  const base = { type: 'DataDisclosed' as const, id, subject, categories: ['user.contact'], actor: 'legal' };
+  let d: Draft;
+  if (y < 0.4) d = { ...base, recipient: 'tax-office', reason: 'legal-obligation' };
+  else if (y < 0.6) d = { ...base, recipient: 'district-court', reason: 'court-order', legalRef: `case-${i}` };
+  else if (y < 0.75) d = { ...base, recipient: 'collections-agency', reason: 'agreement-enforcement' };
+  else if (y < 0.9 && consentRef !== undefined) d = { ...base, recipient: 'acme-insurance', reason: 'user-authorization', consentRef };
+  else d = { ...base, recipient: 'regulator', reason: 'regulatory-compliance' };
+  // Most are notified within hours; a few never are (DISCLOSURE_NOT_NOTIFIED once 30 days pass).
+  if (r() < 0.97) emitLater(500, { type: 'SubjectNotified', subject, about: id, channel: 'email' });
+  return d;
+};
+
+/** The workload: the same sequence for any length, so a short run is a prefix of a long one. */
+export function* workload(total: number): Generator<Envelope> {
+  const r = prng(42);
+  let n = 0;
+  let ids = 1_000_000_000;
+  const nextId = () => ids++;
+  const later: { due: number; fact: Draft }[] = [];
+  const emitLater = (delay: number, fact: Draft) => later.push({ due: n + delay, fact });
+  const ctx: Context = { r, nextId, emitLater, partnerConsent: new Map(), erased: new Set(), withdrawn: new Set() };
+  const revisions = new Map<string, number>();
+  const envelope = (partial: Draft): Envelope => {
+    const at = new Date(START + n * STEP_MS).toISOString();
+    const fact = { ...partial, at } as unknown as Fact;
+    const stream = streamOf(fact);
+    const revision = revisions.get(stream) ?? 0;
+    revisions.set(stream, revision + 1);
+    const id = fact.id ?? idOf(n);
+    n++;
+    return { id, stream, revision, recordedAt: at, prev: GENESIS, keyId: 'bench', fact, hash: hex(n, 64) };
+  };
+  const preamble: Draft[] = [
+    { ...policyPublished(seedPolicy), at: undefined },
+    { type: 'PurposeAssessed', purpose: 'fraud-prevention', compatibleWith: ['provide-service'], compatible: true, actor: 'dpo' },
+    ...Array.from({ length: STAFF }, (_, s): Draft => ({
+      type: 'AccessGranted',
+      staff: staffId(s),
+      categories: ['user.contact', 'user.profile'],
+      purposes: ['customer-support'],
+      confidentialityRef: `NDA-${s}`,
+      actor: 'security',
+    })),
+    { type: 'AccessRevoked', staff: staffId(0), actor: 'security' },
+  ];
+  for (const f of preamble) if (n < total) yield envelope(f);
+  for (let i = 0; i < SUBJECTS; i++) for (const f of onboarding(i, ctx)) if (n < total) yield envelope(f);
+  while (n < total) {
+    if (later.length > 0 && later[0]!.due <= n) {
+      yield envelope(later.shift()!.fact);
+      continue;
+    }
+    if (n % 250_000 === 0) {
+      const incident = `inc-${n}`;
+      const subjects = Array.from({ length: 25 }, () => subjectId(Math.floor(r() * SUBJECTS)));
+      emitLater(1_000, { type: 'IncidentReported', incident, authority: 'national-cert' });
+      emitLater(2_000, { type: 'IncidentSubjectsNotified', incident, channel: 'email', subjects: subjects.slice(0, 24) });
+      yield envelope({ type: 'IncidentDetected', incident, categories: ['user.contact'], subjects, severity: 'high' });
+      continue;
+    }
+    if (n === 400_000) {
+      yield envelope({ type: 'PolicyNoticeSent', version: 'v2', channel: 'announcement', audience: 'all' });
+      continue;
+    }
+    if (n === 420_000) {
+      const effectiveAt = new Date(START + 450_000 * STEP_MS).toISOString();
+      const v2 = { ...seedPolicy, version: 'v2', effectiveAt, material: true };
+      yield envelope({ ...policyPublished(v2), at: undefined });
+      continue;
+    }
+    yield envelope(everyday(ctx));
+  }
+}
+
+interface FoldRun {
+  readonly state: ComplianceState;
+  readonly foldMs: number;
+  readonly facts: number;
+  /** Heap used (MB, after GC, less the heap before the fold) when the fold had taken in n facts. */
+  readonly heapAt: ReadonlyMap<number, number>;
+}
+
+/** Folds envelopes already in memory, timing only the folding (not the GCs taken at milestones). */
+export const foldEnvelopes = (envelopes: readonly Envelope[], options: Partial<ComplianceOptions> = {}, milestones: readonly number[] = []): FoldRun => {
+  const baseline = heapMb();
+  const heapAt = new Map<number, number>();
+  let state = initialComplianceState(options);
+  let foldMs = 0;
+  let from = 0;
+  for (const to of [...milestones.filter((m) => m <= envelopes.length), envelopes.length]) {
+    const t0 = performance.now();
+    for (let i = from; i < to; i++) state = applyCompliance(state, envelopes[i]!);
+    foldMs += performance.now() - t0;
+    if (milestones.includes(to) && !heapAt.has(to)) heapAt.set(to, heapMb() - baseline);
+    from = to;
+  }
+  return { state, foldMs, facts: envelopes.length, heapAt };
+};
+
+const heapMb = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+const timeEach = (n: number, op: (k: number) => unknown) => {
+  const times: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const t0 = performance.now();
+    op(k);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99), max: times[times.length - 1]! };
+};
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const MILESTONES = [SMALL, 250_000, 500_000, 750_000, TOTAL];
+
+const main = () => {
+  console.log(`privacy-ledger audit benchmark: ${fmt(TOTAL)} facts, ${fmt(SUBJECTS)} subjects, ${STAFF} staff (node ${process.version})`);
+  const g0 = performance.now();
+  const envelopes = [...workload(TOTAL)];
+  console.log(`generated ${fmt(envelopes.length)} envelopes in memory in ${fmt(performance.now() - g0)} ms`);
+
+  const run = foldEnvelopes(envelopes, {}, MILESTONES);
+  const { state } = run;
+  const evalAt = new Date(START + TOTAL * STEP_MS).toISOString();
+  console.log(`\nfold (grouped verdicts, the default)`);
+  console.log(`  ${fmt(run.facts)} facts in ${fmt(run.foldMs)} ms = ${fmt((run.facts / run.foldMs) * 1000)} facts/s   (target >= 300,000)`);
+
+  const r = prng(7);
+  const subjects = Array.from({ length: 1_000 }, () => subjectId(Math.floor(r() * SUBJECTS)));
+  const purposes = ['personalization', 'marketing-emails', 'partner-offers', 'provide-service'];
+  const sr = timeEach(1_000, (k) => subjectReport(state, subjects[k]!, evalAt));
+  const ca = timeEach(1_000, (k) =>
+    consentAt(state, subjects[k]!, purposes[k % purposes.length]!, new Date(START + Math.floor(r() * TOTAL) * STEP_MS).toISOString()),
+  );
+  console.log(`\nqueries on the folded state (1,000 each)`);
+  console.log(`  subject report   p50 ${fmt(sr.p50, 3)} ms   p99 ${fmt(sr.p99, 3)} ms   max ${fmt(sr.max, 3)} ms   (target p99 < 5 ms)`);
+  console.log(`  consent at time  p50 ${fmt(ca.p50, 4)} ms   p99 ${fmt(ca.p99, 4)} ms   max ${fmt(ca.max, 4)} ms`);
+  const t0 = performance.now();
+  const report = complianceReport(state, evalAt);
+  console.log(`  full compliance report: ${fmt(performance.now() - t0)} ms (${fmt(report.violations.length)} violations, ${fmt(report.uses.length)} use entries)`);
+  console.log(`  violations by code: ${Object.entries(report.summary.byCode).map(([c, k]) => `${c} ${fmt(k)}`).join(', ')}`);
+
+  console.log(`\nmemory: heap used by the folded state (after GC), same ${fmt(SUBJECTS)} subjects`);
+  for (const [n, mb] of run.heapAt) console.log(`  after ${fmt(n).padStart(9)} facts: ${fmt(mb, 1).padStart(6)} MB`);
+  const small = run.heapAt.get(SMALL)!;
+  const large = run.heapAt.get(TOTAL)!;
+  console.log(`  10x the facts: ${fmt(large / small, 2)}x the memory   ${stats(state)}`);
+
+  // The alternative: keep every verdict (memory then grows with uses and accesses).
+  const every = foldEnvelopes(envelopes, { keepEveryVerdict: true }, [TOTAL]);
+  console.log(`\nfold keeping every verdict (option keepEveryVerdict)`);
+  console.log(
+    `  ${fmt(every.facts)} facts in ${fmt(every.foldMs)} ms = ${fmt((every.facts / every.foldMs) * 1000)} facts/s, ` +
+      `${fmt(every.heapAt.get(TOTAL)! , 1)} MB   ${stats(every.state)}`,
+  );
+};
+
+const stats = (s: ComplianceState) =>
+  `(${fmt(s.useLog.length)} use entries, ${fmt(s.accessLog.length)} access entries, ${fmt(s.disclosures.size)} disclosures, ` +
+  `${fmt(s.violations.length)} violations)`;
+
+// Runs when executed, not when imported (a profiling script may reuse the workload).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();

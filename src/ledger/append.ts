@@ -1,0 +1,181 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { LedgerError, isLedgerError } from '../domain/errors.js';
+import type { Fact } from '../domain/facts.js';
+import { canonicalize } from '../seal/canonical.js';
+import { chain, decodeEnvelope, type ChainHead, type Envelope, type SigningMode } from '../seal/envelope.js';
+import { hexToBytes } from '../seal/hash.js';
+import type { Signer } from '../seal/signers.js';
+import type { EventStore, StreamAppend } from '../store/port.js';
+import { readHead, type headCache } from './heads.js';
+
+/** A decoded fact on its way into the ledger. */
+export interface Pending {
+  /** Its place in the caller's list. */
+  readonly index: number;
+  readonly id: string;
+  /** The caller gave the id: it may be a retry of something already recorded. */
+  readonly explicit: boolean;
+  readonly fact: Fact;
+  readonly stream: string;
+}
+
+/** What record() did with one fact. */
+export interface Recorded {
+  readonly id: string;
+  readonly type: Fact['type'];
+  readonly stream: string;
+  readonly revision: number;
+  readonly hash: string;
+  /** True when the fact's id was already recorded with the same content: an idempotent retry, nothing appended. */
+  readonly duplicate: boolean;
+}
+
+export interface AppenderOptions {
+  readonly store: EventStore;
+  readonly signer: Signer;
+  readonly mode: SigningMode;
+  readonly heads: ReturnType<typeof headCache>;
+  readonly maxRetries: number;
+}
+
+const asRecorded = (env: Envelope, duplicate: boolean): Recorded => ({
+  id: env.id,
+  type: env.fact.type,
+  stream: env.stream,
+  revision: env.revision,
+  hash: env.hash,
+  duplicate,
+});
+
+const retriable = (e: unknown) =>
+  isLedgerError(e, 'WRONG_EXPECTED_REVISION') || isLedgerError(e, 'STORE_UNAVAILABLE') || isLedgerError(e, 'DUPLICATE_EVENT_ID');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A run: consecutive facts of one stream, sealed onto the chain as it stands after the runs before it. */
+interface Run {
+  readonly stream: string;
+  readonly expected: bigint | 'no_stream';
+  readonly facts: Pending[];
+  envelopes: Envelope[];
+}
+
+/**
+ * Seals and appends the facts of one record() call, all streams in one transaction where the
+ * store can (appendMany), in the caller's order; re-reads heads and retries after a lost race
+ * or a dropped connection, never appending a fact twice.
+ */
+export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOptions) => {
+  /** Envelopes already in `stream` whose ids are among `ids`, scanning from `fromRevision`. */
+  const recordedIn = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
+    const found = new Map<string, Envelope>();
+    for await (const ev of store.readStream(stream, { fromRevision })) {
+      if (!ids.has(ev.id)) continue;
+      const env = decodeEnvelope(ev.data);
+      if (E.isRight(env)) found.set(ev.id, env.right);
+      if (found.size === ids.size) break;
+    }
+    return found;
+  };
+
+  /** Moves facts already recorded under their id into `out`; refuses an id reused for a different fact. */
+  const dropRecorded = async (facts: Pending[], scanFrom: Map<string, bigint>, out: Map<number, Recorded>): Promise<Pending[]> => {
+    await Promise.all(
+      [...scanFrom].map(async ([stream, from]) => {
+        const mine = facts.filter((p) => p.stream === stream);
+        const found = await recordedIn(stream, new Set(mine.map((p) => p.id)), from);
+        for (const p of mine) {
+          const env = found.get(p.id);
+          if (!env) continue;
+          if (canonicalize(env.fact) !== canonicalize(p.fact)) {
+            throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${p.id} is already recorded in "${stream}" for a different fact`, { id: p.id, stream });
+          }
+          out.set(p.index, asRecorded(env, true));
+        }
+      }),
+    );
+    return facts.filter((p) => !out.has(p.index));
+  };
+
+  /** Chains every run onto its stream's head, then signs: every envelope, or each stream's last. */
+  const sealRuns = async (todo: Pending[], startHeads: Map<string, ChainHead | undefined>): Promise<Run[]> => {
+    const running = new Map(startHeads);
+    const recordedAt = new Date().toISOString();
+    const runs: Run[] = [];
+    for (const p of todo) {
+      const last = runs[runs.length - 1];
+      if (last && last.stream === p.stream) last.facts.push(p);
+      else runs.push({ stream: p.stream, expected: 'no_stream', facts: [p], envelopes: [] });
+    }
+    for (const run of runs) {
+      const head = running.get(run.stream);
+      (run as { expected: Run['expected'] }).expected = head ? BigInt(head.revision) : 'no_stream';
+      run.envelopes = chain(run.facts.map((p) => p.fact), { stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id) });
+      const end = run.envelopes[run.envelopes.length - 1]!;
+      running.set(run.stream, { revision: end.revision, hash: end.hash });
+    }
+    const all = runs.flatMap((r) => r.envelopes.map((env, i) => ({ run: r, i, env })));
+    const toSign = mode === 'per-event' ? all : all.filter(({ env }) => running.get(env.stream)!.hash === env.hash);
+    const sigs = await signer.signMany(toSign.map(({ env }) => hexToBytes(env.hash)));
+    toSign.forEach(({ run, i, env }, k) => (run.envelopes[i] = { ...env, sig: Buffer.from(sigs[k]!).toString('hex') }));
+    return runs;
+  };
+
+  const write = async (runs: readonly Run[]): Promise<void> => {
+    const appends: StreamAppend[] = runs.map((r) => ({
+      stream: r.stream,
+      expected: r.expected,
+      events: r.envelopes.map((e) => ({ id: e.id, type: e.fact.type, data: e as unknown as Record<string, unknown> })),
+    }));
+    if (store.appendMany) {
+      await store.appendMany(appends);
+      return;
+    }
+    // No transaction across streams: each stream's runs as one append; a retry finds what landed.
+    const byStream = new Map<string, StreamAppend>();
+    for (const a of appends) {
+      const seen = byStream.get(a.stream);
+      byStream.set(a.stream, seen ? { ...seen, events: [...seen.events, ...a.events] } : a);
+    }
+    for (const a of byStream.values()) await store.append(a.stream, a.events, a.expected);
+  };
+
+  return async (facts: Pending[]): Promise<Map<number, Recorded>> => {
+    const out = new Map<number, Recorded>();
+    const streams = [...new Set(facts.map((p) => p.stream))];
+    // Explicit ids may be retries of facts recorded long ago: scan their streams from the start.
+    const scanFrom = new Map<string, bigint>(streams.filter((s) => facts.some((p) => p.stream === s && p.explicit)).map((s) => [s, 0n]));
+    for (let attempt = 0; ; attempt++) {
+      const todo = await dropRecorded(facts, scanFrom, out);
+      if (todo.length === 0) return out;
+      const involved = [...new Set(todo.map((p) => p.stream))];
+      const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, heads.get(s) ?? (await readHead(store, s))] as const)));
+      try {
+        const runs = await sealRuns(todo, startHeads);
+        await write(runs);
+        for (const run of runs) {
+          run.envelopes.forEach((env, i) => out.set(run.facts[i]!.index, asRecorded(env, false)));
+          const end = run.envelopes[run.envelopes.length - 1]!;
+          heads.set(run.stream, { revision: end.revision, hash: end.hash });
+        }
+        return out;
+      } catch (e) {
+        if (!retriable(e)) throw e;
+        for (const s of involved) heads.forget(s);
+        if (attempt >= maxRetries) {
+          throw new LedgerError('CONFLICT_RETRIES_EXHAUSTED', `gave up appending to ${involved.map((s) => `"${s}"`).join(', ')} after ${attempt + 1} attempts: ${(e as Error).message}`, {
+            streams: involved,
+            cause: (e as LedgerError).code,
+          });
+        }
+        // Our own ids may have landed before the error reached us: look for them from where we stood.
+        for (const [s, head] of startHeads) {
+          const from = head ? BigInt(head.revision + 1) : 0n;
+          const before = scanFrom.get(s);
+          scanFrom.set(s, before === undefined || from < before ? from : before);
+        }
+        await sleep(Math.min(200, 2 ** attempt) * Math.random());
+      }
+    }
+  };
+};

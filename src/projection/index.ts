@@ -1,0 +1,14 @@
+export * from './compliance-types.js';
+export {
+  applyCompliance,
+  complianceProjection,
+  foldCompliance,
+  initialComplianceState,
+  type ComplianceOptions,
+  type ComplianceState,
+} from './compliance.js';
+export { complianceReport } from './compliance-report.js';
+export { checkFact, consentAt, disclosureRegister, policyAt, UNRECORDED } from './queries.js';
+export { subjectReport } from './subject-report.js';
+export * from './runner.js';
+export { serializeSnapshot, deserializeSnapshot } from './snapshot.js';

@@ -1,0 +1,128 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { built, cli } from '../helpers/run.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'pl-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const at = (d: number) => `2026-10-${String(d).padStart(2, '0')}T09:00:00Z`;
+const jsonl = (...facts: object[]) => facts.map((f) => JSON.stringify(f)).join('\n') + '\n';
+
+const good = jsonl(
+  { type: 'DataCollected', at: at(1), subject: 'u-1', categories: ['user.contact.email'], source: 'proactive-submission', purposes: ['provide-service'], policyVersion: 'seed-1', actor: 'signup' },
+  { type: 'DataUsed', at: at(2), subject: 'u-1', categories: ['user.contact.email'], purpose: 'provide-service', actor: 'mailer' },
+  { type: 'DataUsed', at: at(3), subject: 'u-1', categories: ['user.contact.email'], purpose: 'personalization', actor: 'recommender' },
+);
+
+describe.skipIf(!built)('privacy-ledger CLI', () => {
+  const ledger = join(dir, 'ledger.db');
+  const keys = join(dir, 'keys');
+  const key = join(keys, 'ops.key');
+  const pub = join(keys, 'ops.pub');
+  const countRows = () => {
+    const db = new Database(ledger, { readonly: true });
+    const n = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    db.close();
+    return n;
+  };
+
+  beforeAll(() => {
+    const r = cli(['keygen', '--out', keys, '--id', 'ops']);
+    expect(r.status).toBe(0);
+  });
+
+  it('keygen writes a 0600 secret and a public key, and needs --out', () => {
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(pub, 'utf8'))).toMatchObject({ keyId: 'ops', algorithm: 'Ed25519' });
+    const r = cli(['keygen']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('--out DIR is required');
+  });
+
+  it('import refuses a file with bad lines, naming each line and field, and appends nothing', () => {
+    const file = join(dir, 'bad.jsonl');
+    const lines = good.split('\n');
+    writeFileSync(file, [lines[0], '{"type": "DataUsed", oops', lines[1], JSON.stringify({ ...JSON.parse(lines[2]!), categories: ['Bad Category'] })].join('\n'));
+    const r = cli(['import', file, '--key', key, '--ledger', ledger]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file}:2: (line): not JSON`);
+    expect(r.stderr).toContain(`${file}:4: categories.0: expected Category, got "Bad Category"`);
+    expect(r.stderr).toContain('2 bad line(s)');
+    expect(() => countRows()).toThrow(); // no ledger file was even created
+  });
+
+  it('import records a good file, and a second import of it records nothing twice', () => {
+    const file = join(dir, 'good.jsonl');
+    writeFileSync(file, good);
+    const first = cli(['import', file, '--key', key, '--ledger', ledger]);
+    expect(first.stdout).toContain('imported 3 fact(s)');
+    expect(first.status).toBe(0);
+    const rows = countRows();
+    const again = cli(['import', file, '--key', key, '--ledger', ledger]);
+    expect(again.stdout).toContain('imported 0 fact(s)');
+    expect(again.stdout).toContain('3 already recorded');
+    expect(countRows()).toBe(rows);
+    expect(cli(['import', file, '--ledger', ledger]).stderr).toContain('--key FILE is required');
+  });
+
+  it('verify passes a clean ledger, trusting the right key, and exits 3 for a key it was not given', () => {
+    const ok = cli(['verify', '--ledger', ledger, '--trust', pub]);
+    expect(ok.stdout).toContain('every signature and chain link verifies');
+    expect(ok.status).toBe(0);
+    const otherKeys = join(dir, 'other');
+    cli(['keygen', '--out', otherKeys, '--id', 'stranger']);
+    const bad = cli(['verify', '--ledger', ledger, '--trust', join(otherKeys, 'stranger.pub')]);
+    expect(bad.stdout).toMatch(/UNKNOWN_KEY {2}event [0-9a-f-]{36}/);
+    expect(bad.status).toBe(3);
+  });
+
+  it('audit --json judges every use and exits 2 on a violation; report covers one subject', () => {
+    const r = cli(['audit', '--ledger', ledger, '--at', at(20), '--json']);
+    expect(r.status).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary).toMatchObject({ uses: 2, violations: 1 });
+    expect(report.violations).toEqual([expect.objectContaining({ code: 'PURPOSE_NOT_DECLARED', subject: 'u-1', evidence: expect.any(Array) })]);
+    expect(report.uses.map((u: { verdict: string }) => u.verdict).sort()).toEqual(['ok', 'violation']);
+    expect(report.uses.find((u: { verdict: string }) => u.verdict === 'ok')).toMatchObject({
+      basis: 'collection-purpose',
+      proof: expect.arrayContaining([expect.objectContaining({ type: 'DataCollected', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }), expect.objectContaining({ type: 'PolicyPublished' })]),
+    });
+    const table = cli(['audit', '--ledger', ledger, '--at', at(20)]);
+    expect(table.stdout).toContain('PURPOSE_NOT_DECLARED');
+    const subject = cli(['report', '--ledger', ledger, '--subject', 'u-1', '--at', at(20), '--json']);
+    expect(subject.status).toBe(0);
+    expect(JSON.parse(subject.stdout)).toMatchObject({ subject: 'u-1' });
+    expect(cli(['audit', '--ledger', ledger, '--at', 'yesterday']).stderr).toContain('--at must be an ISO-8601 UTC time');
+  });
+
+  it('verify names the event whose stored bytes were changed, and exits 3', () => {
+    const db = new Database(ledger);
+    const row = db.prepare("SELECT id, data FROM events WHERE type = 'DataUsed' ORDER BY position LIMIT 1").get() as { id: string; data: string };
+    db.prepare('UPDATE events SET data = ? WHERE id = ?').run(row.data.replace('"mailer"', '"mailes"'), row.id);
+    db.close();
+    const r = cli(['verify', '--ledger', ledger]);
+    expect(r.stdout).toContain(`HASH_MISMATCH  event ${row.id}`);
+    expect(r.status).toBe(3);
+    expect(cli(['audit', '--ledger', ledger, '--at', at(20)]).status).toBe(3);
+  });
+
+  it('refuses an unknown command, an unknown option and an unsupported ledger with exit 1', () => {
+    expect(cli(['frobnicate']).status).toBe(1);
+    const opt = cli(['verify', '--ledger', ledger, '--fast']);
+    expect(opt.status).toBe(1);
+    expect(opt.stderr).toContain("Unknown option '--fast'");
+    const url = cli(['verify', '--ledger', 'ftp://example/ledger']);
+    expect(url.status).toBe(1);
+    expect(url.stderr).toContain('unsupported ledger');
+  });
+
+  it('demo records a realistic workload, verifies it, and finds exactly the violations it planted', () => {
+    const r = cli(['demo', '--dir', join(dir, 'demo'), '--subjects', '120']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('events verify');
+    expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
+    expect(r.status).toBe(0);
+  });
+});
