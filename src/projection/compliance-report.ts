@@ -61,7 +61,7 @@ export const complianceReport = (state: ComplianceState, at: string | Date | num
     at: isoOf(evalMs),
     policyVersion: policyAtMs(state, evalMs).version,
     facts: state.facts,
-    byType: { ...state.byType },
+    byType: Object.fromEntries(state.byType),
     subjects: state.subjects.size,
     uses: state.counts.uses,
     usesOk: state.counts.usesOk,

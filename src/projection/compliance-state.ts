@@ -18,7 +18,7 @@ export interface ComplianceState {
   rulesVersion: number;
   /** The latest `at` among those facts. */
   rulesMaxAtMs: number;
-  readonly byType: Record<string, number>;
+  readonly byType: Map<string, number>;
   /** Sorted by effectiveAt, then by order of recording. */
   readonly policies: PolicyRecord[];
   readonly policyNotices: Map<string, Ref[]>;
@@ -194,7 +194,7 @@ export const initialComplianceState = (options: Partial<ComplianceOptions> = {})
   facts: 0,
   rulesVersion: 0,
   rulesMaxAtMs: Number.MIN_SAFE_INTEGER,
-  byType: {},
+  byType: new Map(),
   policies: [],
   policyNotices: new Map(),
   assessments: new Map(),

@@ -139,8 +139,16 @@ const memoFor = (state: ComplianceState, s: Memoized, f: DataUsed, atMs: number)
   const memos = s[USE_MEMOS];
   if (memos === undefined || memos.version !== s.version || memos.rulesVersion !== state.rulesVersion) return undefined;
   if (s.maxAtMs > atMs || state.rulesMaxAtMs > atMs) return undefined;
-  for (const m of memos.list) {
-    if (m.purpose === f.purpose && sameStrings(m.categories, f.categories)) return policyRecordAt(state, atMs) === m.policy ? m : undefined;
+  const list = memos.list;
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!;
+    if (m.purpose !== f.purpose || !sameStrings(m.categories, f.categories)) continue;
+    // Move a hit one place up, so the subject's usual uses are found first.
+    if (i > 0) {
+      list[i] = list[i - 1]!;
+      list[i - 1] = m;
+    }
+    return policyRecordAt(state, atMs) === m.policy ? m : undefined;
   }
   return undefined;
 };
@@ -350,7 +358,7 @@ export const applyCompliance = (state: ComplianceState, envelope: Envelope): Com
   const f = envelope.fact;
   const seq = state.facts++;
   const atMs = parseInstant(f.at);
-  state.byType[f.type] = (state.byType[f.type] ?? 0) + 1;
+  state.byType.set(f.type, (state.byType.get(f.type) ?? 0) + 1);
   // The hot kinds first, without a Ref: most of them are only counted into a group.
   switch (f.type) {
     case 'DataUsed':

@@ -13,8 +13,11 @@ import { erasureProblem, idsOf, NO_PROBLEMS, type Judgement, type Problem } from
 
 type AccessFacts = Pick<PersonnelAccessed, 'staff' | 'subject' | 'categories' | 'purpose'>;
 
-const coversAccess = (g: GrantRecord, a: AccessFacts): boolean =>
-  g.purposes.includes(a.purpose) && a.categories.every((c) => coversAny(g.categories, c));
+const coversAccess = (g: GrantRecord, a: AccessFacts): boolean => {
+  if (!g.purposes.includes(a.purpose)) return false;
+  for (const c of a.categories) if (!coversAny(g.categories, c)) return false;
+  return true;
+};
 
 /** Why a grant that covers the access does not hold at `atMs`, or undefined when it holds. */
 const grantDefect = (g: GrantRecord, atMs: number): string | undefined => {

@@ -75,21 +75,47 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
     }),
   );
 
-  const appendMany = async (appends: readonly StreamAppend[]): Promise<AppendResult[]> =>
-    guard(() => {
-      checkBatch(appends);
+  // Group commit: the appends that arrive in one turn of the event loop share one transaction
+  // (and so one fsync), each inside a savepoint of its own so that a refused one rolls back
+  // alone. Every caller still hears back only once the whole group is durable.
+  const group = db.transaction((requests: readonly GroupedAppend[]) =>
+    requests.map((r): GroupOutcome => {
+      try {
+        return { results: appendManyRows(r.appends, r.data) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+  let queued: (GroupedAppend & { resolve(r: AppendResult[]): void; reject(e: unknown): void })[] = [];
+
+  const commitGroup = (): void => {
+    const requests = queued;
+    queued = [];
+    let outcomes: GroupOutcome[];
+    try {
+      outcomes = guard(() => group.immediate(requests));
+    } catch (error) {
+      for (const r of requests) r.reject(error);
+      return;
+    }
+    outcomes.forEach((o, i) => {
+      const r = requests[i]!;
+      if ('results' in o) return r.resolve(o.results);
+      if (!(o.error instanceof FailedAppend)) return r.reject(storeError(o.error, name));
+      const a = r.appends[o.error.index]!;
+      r.reject(storeError(constraintError(o.error.cause, a.stream, a.events, a.expected, sql), name));
+    });
+    for (const sub of subscriptions) sub.wake();
+  };
+
+  const appendMany = (appends: readonly StreamAppend[]): Promise<AppendResult[]> =>
+    new Promise((resolve, reject) => {
+      guard(() => checkBatch(appends));
       // Serialised before taking the write lock, so other writers wait only for the inserts.
       const data = appends.map((a) => a.events.map((e) => serialise(e, a.stream)));
-      let results: AppendResult[];
-      try {
-        results = appendManyRows.immediate(appends, data);
-      } catch (error) {
-        if (!(error instanceof FailedAppend)) throw error;
-        const a = appends[error.index]!;
-        throw constraintError(error.cause, a.stream, a.events, a.expected, sql);
-      }
-      for (const s of subscriptions) s.wake();
-      return results;
+      if (queued.length === 0) setImmediate(commitGroup);
+      queued.push({ appends, data, resolve, reject });
     });
 
   const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
@@ -145,6 +171,13 @@ function prepareStatements(db: Database.Database) {
     idStored: db.prepare<[string], { stream: string }>('SELECT stream FROM events WHERE id = ?'),
   };
 }
+
+interface GroupedAppend {
+  readonly appends: readonly StreamAppend[];
+  readonly data: readonly (readonly string[])[];
+}
+
+type GroupOutcome = { readonly results: AppendResult[] } | { readonly error: unknown };
 
 /** Which append of an appendMany failed, carried out of the transaction that rolled back. */
 class FailedAppend extends Error {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,3 +19,14 @@ export const runNode = (script: string, args: readonly string[], cwd = ROOT): Ru
 };
 
 export const cli = (args: readonly string[], cwd?: string): Run => runNode(CLI, args, cwd);
+
+/** Like `cli`, without blocking the event loop: for servers running inside the test process. */
+export const cliAsync = (args: readonly string[], cwd = ROOT): Promise<Run> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });

@@ -54,6 +54,21 @@ describe.each([
     await store.close();
   });
 
+  it('appends arriving together commit together, and a refused one does not take the others with it', async () => {
+    const store = make();
+    await store.append('a', [event(0)], 'no_stream');
+    const outcomes = await Promise.allSettled([
+      store.append('b', [event(1)], 'no_stream'),
+      store.append('a', [event(2)], 'no_stream'), // stale: a exists
+      store.appendMany!([{ stream: 'c', events: [event(3)], expected: 'no_stream' }, { stream: 'b', events: [event(4)], expected: 0n }]),
+      store.append('a', [event(5)], 0n),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(isLedgerError((outcomes[1] as PromiseRejectedResult).reason, 'WRONG_EXPECTED_REVISION')).toBe(true);
+    expect((await all(store)).map((e) => (e.data as { n: number }).n)).toEqual([0, 1, 3, 4, 5]);
+    await store.close();
+  });
+
   it('writes none of it when an id repeats across its appends or is already stored', async () => {
     const store = make();
     const taken = event(0);
