@@ -40,6 +40,17 @@ const countByReason = (state: ComplianceState, disclosures: readonly DisclosureV
   return out;
 };
 
+const factsByType = (state: ComplianceState): Record<string, number> => {
+  const out: Record<string, number> = Object.fromEntries(state.byType);
+  const hot: [string, number][] = [
+    ['DataCollected', state.counts.collections],
+    ['DataUsed', state.counts.uses],
+    ['PersonnelAccessed', state.counts.accesses],
+  ];
+  for (const [type, k] of hot) if (k > 0) out[type] = k;
+  return out;
+};
+
 const purposesObject = (state: ComplianceState): Record<string, PurposeCounts> => {
   const out: Record<string, PurposeCounts> = {};
   for (const [p, c] of state.byPurpose) out[p] = { ...c, byBasis: { ...c.byBasis } };
@@ -61,7 +72,7 @@ export const complianceReport = (state: ComplianceState, at: string | Date | num
     at: isoOf(evalMs),
     policyVersion: policyAtMs(state, evalMs).version,
     facts: state.facts,
-    byType: Object.fromEntries(state.byType),
+    byType: factsByType(state),
     subjects: state.subjects.size,
     uses: state.counts.uses,
     usesOk: state.counts.usesOk,

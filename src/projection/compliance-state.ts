@@ -18,6 +18,7 @@ export interface ComplianceState {
   rulesVersion: number;
   /** The latest `at` among those facts. */
   rulesMaxAtMs: number;
+  /** Facts per type, but for the three hot ones, which `counts` holds. */
   readonly byType: Map<string, number>;
   /** Sorted by effectiveAt, then by order of recording. */
   readonly policies: PolicyRecord[];
@@ -36,7 +37,7 @@ export interface ComplianceState {
   readonly accessLog: KeptVerdict[];
   /** Grouped lawful accesses: grant seq → purpose → index in accessLog (staff × purposes, not subjects × staff). */
   readonly accessGroups: Map<number, Map<string, number>>;
-  readonly counts: { uses: number; usesOk: number; accesses: number; accessesOk: number };
+  readonly counts: { uses: number; usesOk: number; accesses: number; accessesOk: number; collections: number };
   readonly byPurpose: Map<string, PurposeCounts>;
 }
 
@@ -207,7 +208,7 @@ export const initialComplianceState = (options: Partial<ComplianceOptions> = {})
   useLog: [],
   accessLog: [],
   accessGroups: new Map(),
-  counts: { uses: 0, usesOk: 0, accesses: 0, accessesOk: 0 },
+  counts: { uses: 0, usesOk: 0, accesses: 0, accessesOk: 0, collections: 0 },
   byPurpose: new Map(),
 });
 
@@ -323,6 +324,3 @@ export const toMs = (at: string | Date | number): number => {
 };
 
 export const isoOf = (ms: number): string => new Date(ms).toISOString();
-
-export const quote = (s: string): string => `"${s}"`;
-export const list = (xs: readonly string[]): string => xs.map(quote).join(', ');

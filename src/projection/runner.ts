@@ -93,12 +93,7 @@ export const runProjection = <S>(options: RunProjectionOptions<S>): ProjectionRu
 
   /** Applies one event; true when a checkpoint is due. */
   const handle = (e: RecordedEvent): boolean => {
-    let decoded: E.Either<readonly FieldError[], Envelope>;
-    try {
-      decoded = decode(e.data);
-    } catch (err) {
-      decoded = E.left([{ field: '(event)', message: err instanceof Error ? err.message : String(err) }]);
-    }
+    const decoded = safely(decode, e.data);
     if (E.isLeft(decoded)) {
       malformed++;
       options.onMalformed?.({ position: e.position, id: e.id, type: e.type, stream: e.stream, errors: decoded.left });
@@ -148,6 +143,15 @@ export const runProjection = <S>(options: RunProjectionOptions<S>): ProjectionRu
       return done;
     },
   };
+};
+
+/** A decoder that throws is a malformed event too, never a crash of the fold. */
+const safely = (decode: RunProjectionOptions<unknown>['decode'], data: unknown): E.Either<readonly FieldError[], Envelope> => {
+  try {
+    return decode(data);
+  } catch (err) {
+    return E.left([{ field: '(event)', message: err instanceof Error ? err.message : String(err) }]);
+  }
 };
 
 /** Run a projection to the end of the store once. */

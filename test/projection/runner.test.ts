@@ -116,6 +116,38 @@ describe('runProjection: catch up once', () => {
   });
 });
 
+describe('runProjection: defences', () => {
+  it('a decoder that throws reports the event as malformed and the fold goes on', async () => {
+    const store = memoryStore();
+    await append(store, facts(3));
+    const malformed: MalformedEvent[] = [];
+    let calls = 0;
+    const decode = (data: unknown) => {
+      if (++calls === 2) throw new Error('decoder bug');
+      return decodeEnvelope(data);
+    };
+    const { projection } = counting();
+    const result = await runProjection({ store, projection, checkpoints: memoryCheckpoints(), decode, onMalformed: (m) => malformed.push(m) }).done;
+    expect(result).toMatchObject({ applied: 2, malformed: 1 });
+    expect(malformed[0]).toMatchObject({ position: 2n, errors: [{ field: '(event)', message: 'decoder bug' }] });
+  });
+
+  it('a store that hands back events the checkpoint already holds does not get them applied twice', async () => {
+    const inner = memoryStore();
+    await append(inner, facts(4));
+    // An adapter with an off-by-one: it ignores `after` and reads from the start.
+    const sloppy: EventStore = { ...inner, readAll: () => inner.readAll() };
+    const checkpoints = memoryCheckpoints();
+    const first = counting();
+    await runProjection({ store: sloppy, projection: first.projection, checkpoints, decode: decodeEnvelope }).done;
+    await append(inner, facts(2));
+    const second = counting();
+    const result = await runProjection({ store: sloppy, projection: second.projection, checkpoints, decode: decodeEnvelope }).done;
+    expect(first.applications() + second.applications()).toBe(6);
+    expect(new Set(result.state.ids).size).toBe(6);
+  });
+});
+
 describe('fileCheckpoints', () => {
   it('survive a new runner instance: nothing is re-applied, later events are', async () => {
     const store = memoryStore();
