@@ -277,16 +277,6 @@ export const policyRecordAt = (state: ComplianceState, ms: number): PolicyRecord
 export const policyAtMs = (state: ComplianceState, ms: number): Policy =>
   policyRecordAt(state, ms)?.policy ?? state.options.defaultPolicy;
 
-/** `covers` of domain/categories without allocating: `user.contact` covers `user.contact.email`. */
-export const covers = (broader: string, narrower: string): boolean =>
-  narrower === broader ||
-  (narrower.length > broader.length && narrower.charCodeAt(broader.length) === 46 && narrower.startsWith(broader));
-
-export const coversAny = (held: readonly string[], category: string): boolean => {
-  for (let i = 0; i < held.length; i++) if (covers(held[i]!, category)) return true;
-  return false;
-};
-
 const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /**

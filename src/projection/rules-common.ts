@@ -1,5 +1,6 @@
+import { coveredByAny } from '../domain/categories.js';
 import type { ViolationCode } from './compliance-types.js';
-import { coversAny, type CollectionRecord, type ConsentEvent, type Ref, type SubjectState } from './compliance-state.js';
+import { type CollectionRecord, type ConsentEvent, type Ref, type SubjectState } from './compliance-state.js';
 
 /** A broken rule before it is pinned to an event id. */
 export interface Problem {
@@ -41,7 +42,7 @@ const usable = (col: CollectionRecord, atMs: number): boolean => col.ref.atMs <=
 /** The first earlier collection covering `category`, if any. */
 export const coveringCollection = (s: SubjectState | undefined, category: string, atMs: number): CollectionRecord | undefined => {
   if (s === undefined) return undefined;
-  for (const col of s.collections) if (usable(col, atMs) && coversAny(col.categories, category)) return col;
+  for (const col of s.collections) if (usable(col, atMs) && coveredByAny(col.categories, category)) return col;
   return undefined;
 };
 

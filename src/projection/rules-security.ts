@@ -1,8 +1,8 @@
+import { coveredByAny } from '../domain/categories.js';
 import type { PersonnelAccessed } from '../domain/facts.js';
 import type { Obligation, Violation } from './compliance-types.js';
 import {
   HOUR_MS,
-  coversAny,
   isoOf,
   type ComplianceState,
   type GrantRecord,
@@ -15,7 +15,7 @@ type AccessFacts = Pick<PersonnelAccessed, 'staff' | 'subject' | 'categories' | 
 
 const coversAccess = (g: GrantRecord, a: AccessFacts): boolean => {
   if (!g.purposes.includes(a.purpose)) return false;
-  for (const c of a.categories) if (!coversAny(g.categories, c)) return false;
+  for (const c of a.categories) if (!coveredByAny(g.categories, c)) return false;
   return true;
 };
 

@@ -1,8 +1,8 @@
+import { coveredByAny } from '../domain/categories.js';
 import type { DataUsed } from '../domain/facts.js';
 import type { Policy } from '../domain/policy.js';
 import type { UseBasis } from './compliance-types.js';
 import {
-  coversAny,
   policyRecordAt,
   type CollectionRecord,
   type ComplianceState,
@@ -59,7 +59,7 @@ const judgeCategory = (
 ): CategoryFinding => {
   let covering: CollectionRecord | undefined;
   for (const col of s.collections) {
-    if (col.ref.atMs > atMs || !coversAny(col.categories, category)) continue;
+    if (col.ref.atMs > atMs || !coveredByAny(col.categories, category)) continue;
     covering ??= col;
     if (col.purposes.includes(purpose)) {
       pushRef(proof, col.ref);
@@ -69,7 +69,7 @@ const judgeCategory = (
   if (covering === undefined || consent.withdrawal !== undefined) return { rank: -1, covering };
   if (!inPolicy) {
     for (const col of s.collections) {
-      if (col.ref.atMs > atMs || !coversAny(col.categories, category)) continue;
+      if (col.ref.atMs > atMs || !coveredByAny(col.categories, category)) continue;
       const a = compatibleAssessment(state, purpose, col, atMs);
       if (a !== undefined) {
         pushRef(proof, col.ref);
@@ -88,7 +88,7 @@ const judgeCategory = (
   // A purpose outside the policy needs a consent given after the data was collected (seed §2 d).
   for (const col of s.collections) {
     if (col.ref.atMs > atMs || col.ref.seq > grant.ref.seq || col.ref.atMs > grant.ref.atMs) continue;
-    if (!coversAny(col.categories, category)) continue;
+    if (!coveredByAny(col.categories, category)) continue;
     pushRef(proof, col.ref);
     pushRef(proof, grant.ref);
     return { rank: 2, covering: col };
