@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { Fact } from '../domain/facts.js';
 import { canonicalize } from '../seal/canonical.js';
-import { chain, decodeEnvelope, type ChainHead, type Envelope, type SigningMode } from '../seal/envelope.js';
+import { chainWithText, decodeEnvelope, envelopeJson, type ChainHead, type Envelope, type SigningMode } from '../seal/envelope.js';
 import { hexToBytes } from '../seal/hash.js';
 import type { Signer } from '../seal/signers.js';
 import type { EventStore, StreamAppend } from '../store/port.js';
@@ -58,6 +58,8 @@ interface Run {
   readonly expected: bigint | 'no_stream';
   readonly facts: Pending[];
   envelopes: Envelope[];
+  /** The canonical text of each envelope's body, from which its stored JSON is made. */
+  bodyTexts: string[];
 }
 
 /**
@@ -105,12 +107,14 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     for (const p of todo) {
       const last = runs[runs.length - 1];
       if (last && last.stream === p.stream) last.facts.push(p);
-      else runs.push({ stream: p.stream, expected: 'no_stream', facts: [p], envelopes: [] });
+      else runs.push({ stream: p.stream, expected: 'no_stream', facts: [p], envelopes: [], bodyTexts: [] });
     }
     for (const run of runs) {
       const head = running.get(run.stream);
       (run as { expected: Run['expected'] }).expected = head ? BigInt(head.revision) : 'no_stream';
-      run.envelopes = chain(run.facts.map((p) => p.fact), { stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id) });
+      const chained = chainWithText(run.facts.map((p) => p.fact), { stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id) });
+      run.envelopes = chained.map((c) => c.envelope);
+      run.bodyTexts = chained.map((c) => c.bodyText);
       const end = run.envelopes[run.envelopes.length - 1]!;
       running.set(run.stream, { revision: end.revision, hash: end.hash });
     }
@@ -125,7 +129,12 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     const appends: StreamAppend[] = runs.map((r) => ({
       stream: r.stream,
       expected: r.expected,
-      events: r.envelopes.map((e) => ({ id: e.id, type: e.fact.type, data: e as unknown as Record<string, unknown> })),
+      events: r.envelopes.map((e, i) => ({
+        id: e.id,
+        type: e.fact.type,
+        data: e as unknown as Record<string, unknown>,
+        json: envelopeJson(r.bodyTexts[i]!, e.hash, e.sig),
+      })),
     }));
     if (store.appendMany) {
       await store.appendMany(appends);

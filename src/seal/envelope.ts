@@ -19,7 +19,24 @@ export interface ChainHead {
   readonly hash: string;
 }
 
-export const hashOf = (body: EnvelopeBody): string => sha256Hex(canonicalize(body));
+/**
+ * `canonicalize(body)` written out: an envelope body's keys are fixed, so they need no
+ * sorting on the hot path (test/seal/envelope.test.ts holds the two equal).
+ */
+export const canonicalBody = (b: EnvelopeBody): string =>
+  '{"fact":' + canonicalize(b.fact) +
+  ',"id":' + JSON.stringify(b.id) +
+  ',"keyId":' + JSON.stringify(b.keyId) +
+  ',"prev":' + JSON.stringify(b.prev) +
+  ',"recordedAt":' + JSON.stringify(b.recordedAt) +
+  ',"revision":' + canonicalize(b.revision) +
+  ',"stream":' + JSON.stringify(b.stream) + '}';
+
+export const hashOf = (body: EnvelopeBody): string => sha256Hex(canonicalBody(body));
+
+/** The JSON text of a sealed envelope, from its body's canonical text: no second serialization. */
+export const envelopeJson = (bodyText: string, hash: string, sig: string | undefined): string =>
+  bodyText.slice(0, -1) + ',"hash":"' + hash + (sig === undefined ? '"}' : '","sig":"' + sig + '"}');
 
 export interface SealContext {
   readonly stream: string;
@@ -31,17 +48,21 @@ export interface SealContext {
   readonly ids: readonly string[];
 }
 
-/** Builds and hashes the chained, unsigned envelopes for facts appended to one stream. */
-export const chain = (facts: readonly Fact[], ctx: SealContext): Envelope[] => {
+/** Builds and hashes the chained, unsigned envelopes for facts appended to one stream, each with its body's canonical text. */
+export const chainWithText = (facts: readonly Fact[], ctx: SealContext): { envelope: Envelope; bodyText: string }[] => {
   let prev = ctx.head?.hash ?? GENESIS;
   let revision = ctx.head ? ctx.head.revision + 1 : 0;
   return facts.map((fact, i) => {
     const body: EnvelopeBody = { id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId, fact };
-    const hash = hashOf(body);
+    const bodyText = canonicalBody(body);
+    const hash = sha256Hex(bodyText);
     prev = hash;
-    return { ...body, hash };
+    return { envelope: { ...body, hash }, bodyText };
   });
 };
+
+/** Builds and hashes the chained, unsigned envelopes for facts appended to one stream. */
+export const chain = (facts: readonly Fact[], ctx: SealContext): Envelope[] => chainWithText(facts, ctx).map((x) => x.envelope);
 
 const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex');
 const Hex128 = t.refinement(t.string, (s) => /^[0-9a-f]{128}$/.test(s), 'Ed25519SignatureHex');

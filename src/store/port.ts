@@ -18,6 +18,8 @@ export interface ProposedEvent {
   readonly id: string;
   readonly type: string;
   readonly data: Readonly<Record<string, unknown>>;
+  /** `data` already serialized, when the caller has it: a store that keeps JSON text may store it as is. */
+  readonly json?: string;
 }
 
 /** An event as a store returns it: data is parsed JSON, as the store saw fit to re-parse it. */

@@ -257,6 +257,7 @@ function openDatabase(path: string, name: string, options: SqliteStoreOptions): 
 }
 
 const serialise = (e: ProposedEvent, stream: string): string => {
+  if (e.json !== undefined) return e.json;
   try {
     return JSON.stringify(e.data);
   } catch (error) {
