@@ -149,3 +149,15 @@ describe('record across streams', () => {
     expect((await ledger.verify()).findings).toEqual([]);
   });
 });
+
+describe('a store that lies', () => {
+  it('refuses to chain onto a stream whose last event is not an envelope, and appends nothing', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    await store.append('subject-u-1', [{ id: crypto.randomUUID(), type: 'DataUsed', data: { not: 'an envelope' } }], 'no_stream');
+    const before = await count(store);
+    const err = await ledger.record(DataUsed).catch((e: unknown) => e);
+    expect(isLedgerError(err, 'STORE_CORRUPT') && err.message).toMatch(/last event of stream "subject-u-1" .* is not a sealed envelope/);
+    expect(await count(store)).toBe(before);
+  });
+});
