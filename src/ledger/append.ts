@@ -3,7 +3,7 @@ import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { Fact } from '../domain/facts.js';
 import { canonicalize } from '../seal/canonical.js';
 import { chainWithText, decodeEnvelope, envelopeJson, type ChainHead, type Envelope, type SigningMode } from '../seal/envelope.js';
-import { hexToBytes } from '../seal/hash.js';
+import { bytesToHex, checkedHexBytes } from '../seal/hash.js';
 import type { Signer } from '../seal/signers.js';
 import type { EventStore, StreamAppend } from '../store/port.js';
 import { readHead, type headCache } from './heads.js';
@@ -120,8 +120,8 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     }
     const all = runs.flatMap((r) => r.envelopes.map((env, i) => ({ run: r, i, env })));
     const toSign = mode === 'per-event' ? all : all.filter(({ env }) => running.get(env.stream)!.hash === env.hash);
-    const sigs = await signer.signMany(toSign.map(({ env }) => hexToBytes(env.hash)));
-    toSign.forEach(({ run, i, env }, k) => (run.envelopes[i] = { ...env, sig: Buffer.from(sigs[k]!).toString('hex') }));
+    const sigs = await signer.signMany(toSign.map(({ env }) => checkedHexBytes(env.hash)));
+    toSign.forEach(({ run, i, env }, k) => (run.envelopes[i] = { ...env, sig: bytesToHex(sigs[k]!) }));
     return runs;
   };
 

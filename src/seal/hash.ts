@@ -13,4 +13,7 @@ export const hexToBytes = (hex: string): Uint8Array => {
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 };
 
+/** Bytes of hex a codec or our own hashing has already checked: no second validation or copy on the hot path. */
+export const checkedHexBytes = (hex: string): Uint8Array => Buffer.from(hex, 'hex');
+
 export const bytesToHex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { formatFieldErrors } from '../domain/codec.js';
 import type { RecordedEvent } from '../store/port.js';
 import { decodeEnvelope, hashOf, bodyOf, GENESIS, type Envelope } from './envelope.js';
-import { hexToBytes } from './hash.js';
+import { checkedHexBytes, hexToBytes } from './hash.js';
 import type { TrustedKey } from './keys.js';
 import { nodeVerifier, type SignatureVerifier } from './signers.js';
 
@@ -126,7 +126,7 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     const batch = queued;
     queued = [];
     inFlight += batch.length;
-    const items = batch.map(({ env, key }) => [hexToBytes(env.hash), hexToBytes(env.sig!), key.publicKey] as const);
+    const items = batch.map(({ env, key }) => [checkedHexBytes(env.hash), checkedHexBytes(env.sig!), key.publicKey] as const);
     void verifier
       .verifyMany(items)
       .then(
