@@ -55,7 +55,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A run: consecutive facts of one stream, sealed onto the chain as it stands after the runs before it. */
 interface Run {
   readonly stream: string;
-  readonly expected: bigint | 'no_stream';
+  /** Where the run expects its stream to stand: set when the runs are chained. */
+  expected: bigint | 'no_stream';
   readonly facts: Pending[];
   envelopes: Envelope[];
   /** The canonical text of each envelope's body, from which its stored JSON is made. */
@@ -111,7 +112,7 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     }
     for (const run of runs) {
       const head = running.get(run.stream);
-      (run as { expected: Run['expected'] }).expected = head ? BigInt(head.revision) : 'no_stream';
+      run.expected = head ? BigInt(head.revision) : 'no_stream';
       const chained = chainWithText(run.facts.map((p) => p.fact), { stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id) });
       run.envelopes = chained.map((c) => c.envelope);
       run.bodyTexts = chained.map((c) => c.bodyText);

@@ -17,8 +17,6 @@ export interface Signer {
   readonly publicKey: Uint8Array;
   readonly implementation: 'node:crypto' | 'tweetnacl';
   sign(message: Uint8Array): Uint8Array;
-  /** Signs off the main thread where the implementation can (node:crypto's thread pool). */
-  signAsync(message: Uint8Array): Promise<Uint8Array>;
   /** Signs a batch; node:crypto spreads it over worker threads, one message per batch. */
   signMany(messages: readonly Uint8Array[]): Promise<Uint8Array[]>;
 }
@@ -26,7 +24,7 @@ export interface Signer {
 export interface SignatureVerifier {
   readonly implementation: 'node:crypto' | 'tweetnacl';
   verify(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): boolean;
-  verifyAsync(message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array): Promise<boolean>;
+  /** Verifies a batch; node:crypto spreads it over worker threads, one message per batch. */
   verifyMany(items: readonly (readonly [message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array])[]): Promise<boolean[]>;
 }
 
@@ -69,10 +67,6 @@ export const nodeSigner = (seed: Uint8Array, keyId?: string): Signer => {
     publicKey,
     implementation: 'node:crypto',
     sign: (message) => Uint8Array.from(crypto.sign(null, message, key)),
-    signAsync: (message) =>
-      new Promise((resolve, reject) =>
-        crypto.sign(null, message, key, (err, sig) => (err ? reject(err) : resolve(Uint8Array.from(sig)))),
-      ),
     signMany: (messages) => sharedEd25519Pool().sign(seedHex, messages),
   };
 };
@@ -87,7 +81,6 @@ export const naclSigner = (seed: Uint8Array, keyId?: string): Signer => {
     publicKey: pair.publicKey,
     implementation: 'tweetnacl',
     sign,
-    signAsync: async (message) => sign(message),
     signMany: async (messages) => messages.map(sign),
   };
 };
@@ -96,12 +89,6 @@ export const nodeVerifier: SignatureVerifier = {
   implementation: 'node:crypto',
   verify: (message, signature, publicKey) =>
     signature.length === 64 && publicKey.length === 32 && crypto.verify(null, message, nodePublicKey(publicKey), signature),
-  verifyAsync: (message, signature, publicKey) =>
-    signature.length !== 64 || publicKey.length !== 32
-      ? Promise.resolve(false)
-      : new Promise((resolve, reject) =>
-          crypto.verify(null, message, nodePublicKey(publicKey), signature, (err, ok) => (err ? reject(err) : resolve(ok))),
-        ),
   verifyMany: (items) => sharedEd25519Pool().verify(items),
 };
 
@@ -109,7 +96,6 @@ export const naclVerifier: SignatureVerifier = {
   implementation: 'tweetnacl',
   verify: (message, signature, publicKey) =>
     signature.length === 64 && publicKey.length === 32 && nacl.sign.detached.verify(message, signature, publicKey),
-  verifyAsync: async (message, signature, publicKey) => naclVerifier.verify(message, signature, publicKey),
   verifyMany: async (items) => items.map(([m, s, p]) => naclVerifier.verify(m, s, p)),
 };
 

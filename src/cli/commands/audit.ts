@@ -1,7 +1,7 @@
 import { LedgerError } from '../../domain/errors.js';
 import { isIsoTimestamp } from '../../domain/ids.js';
 import { renderAuditTable } from '../../audit/render.js';
-import type { IntegrityFinding } from '../../seal/verify.js';
+import { printFindings } from '../findings.js';
 import { parse } from '../args.js';
 import { ledgerOptions, openCliLedger } from '../open.js';
 import { progress } from '../progress.js';
@@ -11,10 +11,6 @@ export const evaluationTime = (at: string | undefined): string => {
   if (at === undefined) return new Date().toISOString();
   if (!isIsoTimestamp(at)) throw new LedgerError('INVALID_INPUT', `--at must be an ISO-8601 UTC time like 2026-11-01T00:00:00Z, not "${at}"`);
   return at;
-};
-
-export const printFindings = (findings: readonly IntegrityFinding[], out: (line: string) => void): void => {
-  for (const f of findings) out(`${f.code}  event ${f.eventId}  (${f.stream} #${f.revision})  ${f.message}`);
 };
 
 export const auditCommand = async (args: readonly string[]): Promise<number> => {

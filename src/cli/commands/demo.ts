@@ -7,7 +7,7 @@ import { generateKeyFiles, loadSigner, loadTrustedKey } from '../../seal/keys.js
 import { sqliteStore } from '../../store/sqlite.js';
 import { parse } from '../args.js';
 import { demoWorkload, type Planted } from '../demo/workload.js';
-import { printFindings } from './audit.js';
+import { printFindings } from '../findings.js';
 import type { Violation } from '../../projection/compliance-types.js';
 
 const BATCH = 1_000;

@@ -1,4 +1,5 @@
 import { parse } from '../args.js';
+import { printFindings } from '../findings.js';
 import { ledgerOptions, openCliLedger } from '../open.js';
 import { progress } from '../progress.js';
 
@@ -12,7 +13,7 @@ export const verifyCommand = async (args: readonly string[]): Promise<number> =>
     const trustNote = values.trust?.length ? `trusting ${values.trust.length} key file(s)` : 'trusting the keys the ledger registers itself (pass --trust FILE.pub to trust only your own)';
     if (values.json) console.log(JSON.stringify({ ...result, trust: values.trust ?? [] }, null, 2));
     else {
-      for (const f of result.findings) console.log(`${f.code}  event ${f.eventId}  (${f.stream} #${f.revision})  ${f.message}`);
+      printFindings(result.findings, (l) => console.log(l));
       console.log(`${result.checked} event(s) in ${result.store}, ${trustNote}: ` + (result.findings.length ? `${result.findings.length} integrity finding(s)` : 'every signature and chain link verifies'));
     }
     return result.findings.length > 0 ? 3 : 0;
