@@ -119,7 +119,7 @@ export const judgeUse = (state: ComplianceState, use: UseFacts, atMs: number): J
   }
   if (missing !== undefined) (problems ??= []).push(missingCollectionProblem(s, use.subject, missing, 'Used'));
   if (consent.withdrawal !== undefined) (problems ??= []).push(withdrawnProblem(use.subject, use.purpose, consent, 'Used'));
-  else if (unjustified !== undefined) (problems ??= []).push(noBasisProblem(state, s!, use, policy, inPolicy, consent, unjustified));
+  else if (unjustified !== undefined) (problems ??= []).push(noBasisProblem(state, use, policy, inPolicy, consent, unjustified));
 
   if (problems !== undefined) return { proof: [], problems };
   if (consent.restoredAfter !== undefined && consent.grant !== undefined) pushRef(proof, consent.grant.ref);
@@ -129,7 +129,6 @@ export const judgeUse = (state: ComplianceState, use: UseFacts, atMs: number): J
 
 const noBasisProblem = (
   state: ComplianceState,
-  s: SubjectState,
   use: UseFacts,
   policy: Policy,
   inPolicy: boolean,
