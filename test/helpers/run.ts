@@ -21,9 +21,11 @@ export const runNode = (script: string, args: readonly string[], cwd = ROOT): Ru
 export const cli = (args: readonly string[], cwd?: string): Run => runNode(CLI, args, cwd);
 
 /** Like `cli`, without blocking the event loop: for servers running inside the test process. */
-export const cliAsync = (args: readonly string[], cwd = ROOT): Promise<Run> =>
+export const cliAsync = (args: readonly string[], cwd = ROOT): Promise<Run> => runNodeAsync(CLI, args, cwd);
+
+export const runNodeAsync = (script: string, args: readonly string[], cwd = ROOT): Promise<Run> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    const child = spawn(process.execPath, [script, ...args], { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -4,7 +4,8 @@ import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { eventStoreDBStoreFromConnectionString } from '../../src/store/eventstoredb.js';
 import { startEmulator, type Emulator } from '../esdb/emulator.js';
 import { sampleFacts } from '../fixtures/facts.js';
-import { built, cliAsync } from '../helpers/run.js';
+import { join } from 'node:path';
+import { built, cliAsync, ROOT, runNodeAsync } from '../helpers/run.js';
 
 // The whole ledger over EventStoreDB: the real client, real gRPC, the in-process emulator
 // (or the server EVENTSTORE_URL names). Envelopes come back re-parsed by the client.
@@ -66,5 +67,14 @@ describe(`a ledger on EventStoreDB (${target ? 'real server' : 'emulator'})`, ()
     const audit = await cliAsync(['audit', '--ledger', url, '--prefix', p, '--at', '2026-04-01T00:00:00Z', '--json']);
     expect(JSON.parse(audit.stdout).summary).toMatchObject({ uses: 1, violations: 0 });
     expect(audit.status).toBe(0);
+  });
+
+  it.skipIf(!built)('the append benchmark measures a ledger it is pointed at with --ledger esdb://', async () => {
+    const r = await runNodeAsync(join(ROOT, 'dist/benchmarks/append.js'), ['--ledger', url, '--events', '600', '--subjects', '6', '--batch', '50']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/sealed \+ signed, per-event +[\d,]+ events\/s/);
+    expect(r.stdout).toMatch(/verify replay, per-event sigs +[\d,]+ events\/s .*\(602 events, 0 findings\)/);
+    expect(r.stdout).not.toContain('raw insert');
+    expect(r.status).toBe(0);
   });
 });
