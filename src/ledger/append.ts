@@ -119,10 +119,11 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
       const end = run.envelopes[run.envelopes.length - 1]!;
       running.set(run.stream, { revision: end.revision, hash: end.hash });
     }
-    const all = runs.flatMap((r) => r.envelopes.map((env, i) => ({ run: r, i, env })));
-    const toSign = mode === 'per-event' ? all : all.filter(({ env }) => running.get(env.stream)!.hash === env.hash);
-    const sigs = await signer.signMany(toSign.map(({ env }) => checkedHexBytes(env.hash)));
-    toSign.forEach(({ run, i, env }, k) => (run.envelopes[i] = { ...env, sig: bytesToHex(sigs[k]!) }));
+    const all = runs.flatMap((r) => r.envelopes);
+    const toSign = mode === 'per-event' ? all : all.filter((env) => running.get(env.stream)!.hash === env.hash);
+    const sigs = await signer.signMany(toSign.map((env) => checkedHexBytes(env.hash)));
+    // The envelopes are this call's own until written: the signature goes on in place.
+    toSign.forEach((env, k) => ((env as { sig?: string }).sig = bytesToHex(sigs[k]!)));
     return runs;
   };
 

@@ -53,11 +53,11 @@ export const chainWithText = (facts: readonly Fact[], ctx: SealContext): { envel
   let prev = ctx.head?.hash ?? GENESIS;
   let revision = ctx.head ? ctx.head.revision + 1 : 0;
   return facts.map((fact, i) => {
-    const body: EnvelopeBody = { id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId, fact };
-    const bodyText = canonicalBody(body);
-    const hash = sha256Hex(bodyText);
-    prev = hash;
-    return { envelope: { ...body, hash }, bodyText };
+    // One object per envelope on the hot path: the body is hashed, then the hash filled in.
+    const envelope = { id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId, fact, hash: '' };
+    const bodyText = canonicalBody(envelope);
+    envelope.hash = prev = sha256Hex(bodyText);
+    return { envelope, bodyText };
   });
 };
 
