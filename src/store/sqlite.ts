@@ -22,6 +22,7 @@ export interface SqliteStoreOptions {
 }
 
 const PAGE_SIZE = 1000;
+const INSERT_CHUNK = 25;
 const POLL_INTERVAL_MS = 25;
 
 // The (stream, revision) index doubles as the head lookup, so an append writes only its
@@ -163,6 +164,10 @@ function prepareStatements(db: Database.Database) {
     insert: db.prepare<[string, string, bigint, string, string]>(
       'INSERT INTO events (id, stream, revision, type, data) VALUES (?, ?, ?, ?, ?)',
     ),
+    // Rows INSERT_CHUNK at a time: one crossing into SQLite for many rows.
+    insertChunk: db.prepare<unknown[]>(
+      'INSERT INTO events (id, stream, revision, type, data) VALUES ' + Array(INSERT_CHUNK).fill('(?, ?, ?, ?, ?)').join(', '),
+    ),
     stream: db.prepare<[string, bigint, number], EventRow>(
       `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
     ),
@@ -209,7 +214,13 @@ const insertBatch =
     checkExpected(stream, expected, head);
     let revision = head === undefined ? 0n : head + 1n;
     let position = 0n;
-    for (let i = 0; i < events.length; i += 1) {
+    let i = 0;
+    for (; i + INSERT_CHUNK <= events.length; i += INSERT_CHUNK) {
+      const params: unknown[] = [];
+      for (let k = i; k < i + INSERT_CHUNK; k++) params.push(events[k]!.id, stream, revision++, events[k]!.type, data[k]!);
+      position = sql.insertChunk.run(params).lastInsertRowid as bigint;
+    }
+    for (; i < events.length; i += 1) {
       const e = events[i]!;
       position = sql.insert.run(e.id, stream, revision, e.type, data[i]!).lastInsertRowid as bigint;
       revision += 1n;
