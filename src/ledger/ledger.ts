@@ -18,9 +18,9 @@ import { headCache, streamLocks } from './heads.js';
 export type { Recorded } from './append.js';
 import { applyCompliance, initialComplianceState, type ComplianceState } from '../projection/compliance.js';
 import { complianceReport } from '../projection/compliance-report.js';
-import { checkFact } from '../projection/queries.js';
+import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
 import { subjectReport } from '../projection/subject-report.js';
-import type { CheckResult, ComplianceReport, SubjectReport } from '../projection/compliance-types.js';
+import type { CheckResult, ComplianceReport, ConsentAt, DisclosureRegister, PolicyInForce, SubjectReport } from '../projection/compliance-types.js';
 
 export interface LedgerOptions {
   readonly store: EventStore;
@@ -153,6 +153,16 @@ export const openLedger = async (options: LedgerOptions) => {
   /** Everything collected, used, disclosed, consented and notified for one subject, with verdicts. */
   const reportOn = async (subject: string, at: string | Date = new Date()): Promise<SubjectReport> => subjectReport(await currentView(), subject, at);
 
+  /** Queries on the live view, each as of `at` (default now). */
+  const queries = {
+    /** Whether `subject` had consented to `purpose` at `at`, with the grant or withdrawal that shows it. */
+    consentAt: async (subject: string, purpose: string, at: string | Date = new Date()): Promise<ConsentAt> => consentAt(await currentView(), subject, purpose, at),
+    /** The policy in force at `at`, with the PolicyPublished that put it there. */
+    policyAt: async (at: string | Date = new Date()): Promise<PolicyInForce> => policyAt(await currentView(), at),
+    /** Every disclosure by reason and recipient, with its verdict and notice status at `at`. */
+    disclosureRegister: async (at: string | Date = new Date()): Promise<DisclosureRegister> => disclosureRegister(await currentView(), at),
+  };
+
   const ledger = {
     store,
     signer,
@@ -161,6 +171,7 @@ export const openLedger = async (options: LedgerOptions) => {
     verify,
     audit,
     subjectReport: reportOn,
+    ...queries,
     /** Every event of the store in global order, raw: for audits and projections. */
     readAll: (): AsyncIterable<RecordedEvent> => store.readAll(),
     async close() {
