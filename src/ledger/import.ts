@@ -12,6 +12,8 @@ export interface LineError {
 
 export interface ParsedFacts {
   readonly facts: Fact[];
+  /** The 1-based line each fact came from. */
+  readonly lines: number[];
   readonly errors: LineError[];
 }
 
@@ -26,7 +28,9 @@ const IMPORT_NAMESPACE = '0f6b1d9e-7c1a-4f7e-8a53-2b1f0c9d4e77';
 export const parseFactLines = (text: string): ParsedFacts => {
   const fileHash = sha256Hex(text);
   const facts: Fact[] = [];
+  const lines: number[] = [];
   const errors: LineError[] = [];
+  const idLines = new Map<string, number>();
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '') return;
@@ -42,7 +46,17 @@ export const parseFactLines = (text: string): ParsedFacts => {
       errors.push(...r.left.map((err) => ({ line, ...err })));
       return;
     }
-    facts.push(r.right.id ? r.right : ({ ...r.right, id: uuidv5(`${fileHash}:${line}`, IMPORT_NAMESPACE) } as Fact));
+    const id = r.right.id;
+    if (id !== undefined) {
+      const first = idLines.get(id.toLowerCase());
+      if (first !== undefined) {
+        errors.push({ line, field: 'id', message: `id ${id} is already used on line ${first}` });
+        return;
+      }
+      idLines.set(id.toLowerCase(), line);
+    }
+    facts.push(id ? r.right : ({ ...r.right, id: uuidv5(`${fileHash}:${line}`, IMPORT_NAMESPACE) } as Fact));
+    lines.push(line);
   });
-  return { facts, errors };
+  return { facts, lines, errors };
 };

@@ -67,6 +67,28 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     expect(cli(['import', file, '--ledger', ledger]).stderr).toContain('--key FILE is required');
   });
 
+  it('import refuses a file that uses one id twice, and names the line that reuses an id recorded for another fact', () => {
+    const id = '01900000-0000-7000-8000-0000000000aa';
+    const [first, second] = good.split('\n').map((l) => (l ? { ...JSON.parse(l), id } : l));
+    const twice = join(dir, 'twice.jsonl');
+    writeFileSync(twice, jsonl(first!, second!));
+    const r = cli(['import', twice, '--key', key, '--ledger', ledger]);
+    expect(r.stderr).toContain(`${twice}:2: id: id ${id} is already used on line 1`);
+    expect(r.status).toBe(1);
+
+    const rows = countRows();
+    const once = join(dir, 'once.jsonl');
+    writeFileSync(once, jsonl(first!));
+    expect(cli(['import', once, '--key', key, '--ledger', ledger]).status).toBe(0);
+    const clash = join(dir, 'clash.jsonl');
+    writeFileSync(clash, jsonl({ ...JSON.parse(good.split('\n')[1]!), subject: 'u-1', at: at(9) }, { ...(second as object), subject: 'u-1' }));
+    const c = cli(['import', clash, '--key', key, '--ledger', ledger]);
+    expect(c.stderr).toContain(`${clash}:2: event id ${id} is already recorded`);
+    expect(c.stderr).toContain('The 0 fact(s) before this batch were imported');
+    expect(c.status).toBe(1);
+    expect(countRows()).toBe(rows + 1); // the one fact of once.jsonl, nothing of clash.jsonl
+  });
+
   it('verify passes a clean ledger, trusting the right key, and exits 3 for a key it was not given', () => {
     const ok = cli(['verify', '--ledger', ledger, '--trust', pub]);
     expect(ok.stdout).toContain('every signature and chain link verifies');
