@@ -6,6 +6,7 @@ import { decodeFact, type Fact } from '../domain/facts.js';
 import { EventId, IsoTimestamp } from '../domain/ids.js';
 import { canonicalize } from './canonical.js';
 import { sha256Hex } from './hash.js';
+import { isUnreadableData } from '../store/port.js';
 import { GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
 
 export * from './envelope-types.js';
@@ -75,7 +76,9 @@ const EnvelopeShape = closedType(
 
 /** Decodes what a store returned into an envelope, the fact included; names every bad field. */
 export const decodeEnvelope = (data: unknown): E.Either<FieldError[], Envelope> =>
-  pipe(
+  isUnreadableData(data)
+    ? E.left([{ field: '(event)', message: `the stored data is unreadable: ${data.reason}` }])
+    : pipe(
     EnvelopeShape.decode(data),
     E.mapLeft(fieldErrors),
     E.chain((shape) =>

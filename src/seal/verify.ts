@@ -40,7 +40,8 @@ export interface IntegrityOptions {
 
 interface StreamState {
   nextRevision: bigint;
-  lastHash: string;
+  /** The hash the previous envelope claims; undefined when it was unreadable and so claims none. */
+  lastHash: string | undefined;
   /** Unsigned envelopes (per-batch mode) waiting for a signature later in the stream to cover them. */
   pending: RecordedEvent[];
 }
@@ -97,7 +98,9 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     if (ev.revision !== s.nextRevision) {
       report('REVISION_GAP', ev, `stream "${ev.stream}" jumps from revision ${s.nextRevision - 1n} to ${ev.revision}`);
     }
-    if (env.prev !== s.lastHash) {
+    if (s.lastHash === undefined) {
+      report('BROKEN_CHAIN', ev, `the link to the previous envelope of "${ev.stream}" cannot be checked: that envelope is unreadable`);
+    } else if (env.prev !== s.lastHash) {
       report('BROKEN_CHAIN', ev, `prev ${env.prev.slice(0, 12)}… is not the hash of the previous envelope of "${ev.stream}" (${s.lastHash.slice(0, 12)}…)`);
     }
   };
@@ -171,7 +174,7 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
       report('MALFORMED_EVENT', ev, `not a sealed envelope: ${formatFieldErrors(decoded.left)}`);
       s.nextRevision = ev.revision + 1n;
       const claimed = (ev.data as { hash?: unknown } | null)?.hash;
-      s.lastHash = typeof claimed === 'string' ? claimed : s.lastHash;
+      s.lastHash = typeof claimed === 'string' ? claimed : undefined;
       return undefined;
     }
     const env = decoded.right;

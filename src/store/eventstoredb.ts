@@ -34,6 +34,7 @@ import type {
   RecordedEvent,
   Subscription,
 } from './port.js';
+import { unreadableData } from './port.js';
 
 export interface EventStoreDBStoreOptions {
   /** Prepended to every stream name on write and stripped on read: what isolates ledgers sharing a server. */
@@ -186,10 +187,11 @@ function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptio
     if (event === undefined || event.position === undefined) {
       throw new LedgerError('STORE_CORRUPT', `EventStoreDB returned an event of ${stream} without its position (22.6 or later is required)`, where);
     }
-    const data: unknown = event.data;
-    if (!event.isJson || typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new LedgerError('STORE_CORRUPT', `event ${event.id} of ${stream} is not a JSON object this store wrote`, where);
-    }
+    // Not a JSON object this store wrote: read on, and let the reader name it (MALFORMED_EVENT).
+    const data: unknown =
+      !event.isJson ? unreadableData('a binary event, not JSON')
+      : typeof event.data !== 'object' || event.data === null || Array.isArray(event.data) ? unreadableData('JSON, but not an object')
+      : event.data;
     return { id: event.id, type: event.type, stream, revision: event.revision, position: encodePosition(event.position), data };
   };
 

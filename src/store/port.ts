@@ -22,7 +22,22 @@ export interface ProposedEvent {
   readonly json?: string;
 }
 
-/** An event as a store returns it: data is parsed JSON, as the store saw fit to re-parse it. */
+/**
+ * What a store yields as `data` for an event whose stored bytes are not a JSON object: the read
+ * goes on, so an audit can name the event (MALFORMED_EVENT) and check everything after it.
+ */
+export interface UnreadableData {
+  readonly unreadable: true;
+  /** Why: "not JSON: Unexpected end of JSON input", "binary event", … */
+  readonly reason: string;
+}
+
+export const unreadableData = (reason: string): UnreadableData => ({ unreadable: true, reason });
+
+export const isUnreadableData = (data: unknown): data is UnreadableData =>
+  typeof data === 'object' && data !== null && (data as { unreadable?: unknown }).unreadable === true && Object.keys(data).length === 2;
+
+/** An event as a store returns it: data is parsed JSON, as the store saw fit to re-parse it, or UnreadableData. */
 export interface RecordedEvent {
   readonly id: string;
   readonly type: string;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { LedgerError } from '../domain/errors.js';
 import { checkExpected } from './expected.js';
+import { unreadableData } from './port.js';
 import type {
   AppendResult,
   EventStore,
@@ -124,22 +125,22 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
 
   const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> => {
     const page = (from: bigint, limit: number) => guard(() => sql.stream.all(stream, from, limit));
-    return paged(name, options.fromRevision ?? 0n, options.maxCount, page, (row) => row.revision + 1n);
+    return paged(options.fromRevision ?? 0n, options.maxCount, page, (row) => row.revision + 1n);
   };
 
   const readAll = (options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> => {
     const page = (after: Position, limit: number) => guard(() => sql.all.all(after, limit));
-    return paged(name, options.after ?? 0n, options.maxCount, page, (row) => row.position);
+    return paged(options.after ?? 0n, options.maxCount, page, (row) => row.position);
   };
 
   const lastEvent = async (stream: string): Promise<RecordedEvent | undefined> => {
     const row = guard(() => sql.last.get(stream));
-    return row === undefined ? undefined : recorded(row, name);
+    return row === undefined ? undefined : recorded(row);
   };
 
   const subscribe = (options: { readonly after?: Position } = {}): Subscription => {
     // After close, the first poll's guard refuses with CLOSED.
-    const fetchAfter = (after: Position) => guard(() => sql.all.all(after, PAGE_SIZE)).map((row) => recorded(row, name));
+    const fetchAfter = (after: Position) => guard(() => sql.all.all(after, PAGE_SIZE)).map((row) => recorded(row));
     const sub = pollingSubscription(options.after ?? 0n, fetchAfter, () => subscriptions.delete(sub));
     subscriptions.add(sub);
     return { [Symbol.asyncIterator]: sub.iterator, close: async () => sub.end() };
@@ -230,7 +231,6 @@ const insertBatch =
 
 /** Reads PAGE_SIZE rows per query, so even a million-event read holds one page at a time. */
 async function* paged<C>(
-  name: string,
   start: C,
   maxCount: number | undefined,
   fetch: (cursor: C, limit: number) => EventRow[],
@@ -241,7 +241,7 @@ async function* paged<C>(
   while (remaining > 0) {
     const limit = Math.min(PAGE_SIZE, remaining);
     const rows = fetch(cursor, limit);
-    for (const row of rows) yield recorded(row, name);
+    for (const row of rows) yield recorded(row);
     const last = rows[rows.length - 1];
     if (last === undefined || rows.length < limit) return;
     remaining -= rows.length;
@@ -276,17 +276,13 @@ const serialise = (e: ProposedEvent, stream: string): string => {
   }
 };
 
-function recorded(row: EventRow, name: string): RecordedEvent {
+/** A row as an event; bytes that are not JSON come back as UnreadableData, so a read never stops at them. */
+function recorded(row: EventRow): RecordedEvent {
   let data: unknown;
   try {
     data = JSON.parse(row.data);
-  } catch {
-    throw new LedgerError('STORE_CORRUPT', `${name}: the data of the event at position ${row.position} is not JSON`, {
-      position: row.position,
-      id: row.id,
-      stream: row.stream,
-      revision: row.revision,
-    });
+  } catch (error) {
+    data = unreadableData(`not JSON: ${(error as Error).message}`);
   }
   return { id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data };
 }

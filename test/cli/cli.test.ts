@@ -130,6 +130,25 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     expect(cli(['audit', '--ledger', ledger, '--at', at(20)]).status).toBe(3);
   });
 
+  it('verify reports a row cut off mid-JSON as MALFORMED_EVENT and checks everything after it', () => {
+    type Finding = { code: string; eventId: string; message: string };
+    const before = (JSON.parse(cli(['verify', '--ledger', ledger, '--json']).stdout) as { findings: Finding[] }).findings;
+    const db = new Database(ledger);
+    const [cut, next] = db.prepare("SELECT id, data FROM events WHERE stream = 'subject-u-1' ORDER BY revision LIMIT 2").all() as { id: string; data: string }[];
+    db.prepare('UPDATE events SET data = ? WHERE id = ?').run(cut!.data.slice(0, -1), cut!.id);
+    db.close();
+    const r = cli(['verify', '--ledger', ledger, '--json']);
+    expect(r.status).toBe(3);
+    const { findings, checked } = JSON.parse(r.stdout) as { findings: Finding[]; checked: number };
+    const added = findings.filter((f) => !before.some((b) => b.code === f.code && b.eventId === f.eventId));
+    // The cut row is named, and the next envelope's link, which can no longer be proven; nothing else changed.
+    expect(added).toEqual([
+      expect.objectContaining({ code: 'MALFORMED_EVENT', eventId: cut!.id, message: expect.stringContaining('not JSON') }),
+      expect.objectContaining({ code: 'BROKEN_CHAIN', eventId: next!.id, message: expect.stringContaining('cannot be checked: that envelope is unreadable') }),
+    ]);
+    expect(checked).toBe(countRows());
+  });
+
   it('refuses an unknown command, an unknown option and an unsupported ledger with exit 1', () => {
     expect(cli(['frobnicate']).status).toBe(1);
     const opt = cli(['verify', '--ledger', ledger, '--fast']);

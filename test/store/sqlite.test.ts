@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLedgerError, type LedgerError } from '../../src/domain/errors.js';
 import type { EventStore, ProposedEvent, RecordedEvent } from '../../src/store/port.js';
+import { isUnreadableData } from '../../src/store/port.js';
 import { sqliteStore } from '../../src/store/sqlite.js';
 import { testEventStore } from './contract.js';
 
@@ -109,16 +110,18 @@ describe('sqliteStore on a file', () => {
     expect((await again.append('kept', [event()], 2499n)).nextRevision).toBe(2500n);
   });
 
-  it('reports a row whose data is not JSON as STORE_CORRUPT, naming its position', async () => {
+  it('reads past a row whose data is not JSON, handing it on as unreadable data with the reason', async () => {
     const store = open();
     await store.append('corrupt', [event(), event(), event()], 'no_stream');
     const raw = new Database(file);
     raw.prepare('UPDATE events SET data = ? WHERE position = 2').run('{"cut off');
     raw.close();
-    const e = await rejection(collect(store.readStream('corrupt')));
-    expect(e.code).toBe('STORE_CORRUPT');
-    expect(e.details).toMatchObject({ position: 2n, stream: 'corrupt', revision: 1n });
-    expect(e.message).toContain('position 2');
+    const read = await collect(store.readStream('corrupt'));
+    expect(read.map((e) => e.revision)).toEqual([0n, 1n, 2n]);
+    expect(isUnreadableData(read[1]!.data)).toBe(true);
+    expect(read[1]).toMatchObject({ position: 2n, data: { reason: expect.stringMatching(/^not JSON: /) } });
+    expect(isUnreadableData(read[2]!.data)).toBe(false);
+    expect((await collect(store.readAll())).length).toBe(3);
     expect((await store.lastEvent('corrupt'))?.revision).toBe(2n);
   });
 
