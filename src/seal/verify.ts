@@ -42,6 +42,8 @@ interface StreamState {
   nextRevision: bigint;
   /** The hash the previous envelope claims; undefined when it was unreadable and so claims none. */
   lastHash: string | undefined;
+  /** The id of the previous event read from this stream, to name it when a link breaks. */
+  lastId: string | undefined;
   /** Unsigned envelopes (per-batch mode) waiting for a signature later in the stream to cover them. */
   pending: RecordedEvent[];
 }
@@ -85,7 +87,7 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
 
   const streamOf = (name: string): StreamState => {
     let s = streams.get(name);
-    if (!s) streams.set(name, (s = { nextRevision: 0n, lastHash: GENESIS, pending: [] }));
+    if (!s) streams.set(name, (s = { nextRevision: 0n, lastHash: GENESIS, lastId: undefined, pending: [] }));
     return s;
   };
 
@@ -101,7 +103,9 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
     if (s.lastHash === undefined) {
       report('BROKEN_CHAIN', ev, `the link to the previous envelope of "${ev.stream}" cannot be checked: that envelope is unreadable`);
     } else if (env.prev !== s.lastHash) {
-      report('BROKEN_CHAIN', ev, `prev ${env.prev.slice(0, 12)}… is not the hash of the previous envelope of "${ev.stream}" (${s.lastHash.slice(0, 12)}…)`);
+      // Either this envelope's prev or the previous envelope was changed: name both.
+      const previous = s.lastId === undefined ? 'the stream start' : `event ${s.lastId}, ${s.lastHash.slice(0, 12)}…`;
+      report('BROKEN_CHAIN', ev, `prev ${env.prev.slice(0, 12)}… is not the hash of the previous envelope of "${ev.stream}" (${previous})`);
     }
   };
 
@@ -175,12 +179,14 @@ export const integrityChecker = (options: IntegrityOptions = {}) => {
       s.nextRevision = ev.revision + 1n;
       const claimed = (ev.data as { hash?: unknown } | null)?.hash;
       s.lastHash = typeof claimed === 'string' ? claimed : undefined;
+      s.lastId = ev.id;
       return undefined;
     }
     const env = decoded.right;
     checkPlace(ev, env, s);
     s.nextRevision = ev.revision + 1n;
     s.lastHash = env.hash;
+    s.lastId = ev.id;
     if (hashOf(bodyOf(env)) !== env.hash) report('HASH_MISMATCH', ev, `content does not hash to ${env.hash.slice(0, 12)}…: changed after it was sealed`);
     learnKeys(env);
     if (checkSignature(ev, env, s) && queued.length >= batchSize) {

@@ -116,3 +116,21 @@ describe('verify', () => {
     expect(r.findings.filter((f) => f.code === 'BAD_SIGNATURE').map((f) => f.eventId).sort()).toEqual([recorded[0]!.id, recorded[1]!.id].sort());
   });
 });
+
+describe('verify, per-batch: a forged unsigned envelope', () => {
+  it('re-hashed by someone without the key breaks the link to the next envelope, which names it', async () => {
+    const { store, recorded } = await seeded('per-batch');
+    const forged = recorded[0]!.id; // first of u-1: unsigned, covered by the batch's last signature
+    const { hashOf, bodyOf } = await import('../../src/seal/envelope.js');
+    const lying = lyingStore(store, (e) =>
+      e.id === forged
+        ? withData(e, (d) => {
+            d.fact.purposes = ['sell-to-brokers'];
+            d.hash = hashOf(bodyOf(d as never));
+          })
+        : e,
+    );
+    const r = await verifyThrough(lying);
+    expect(r.findings).toEqual([expect.objectContaining({ code: 'BROKEN_CHAIN', eventId: recorded[1]!.id, message: expect.stringContaining(`event ${forged}`) })]);
+  });
+});
