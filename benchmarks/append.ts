@@ -16,7 +16,7 @@ import { openLedger } from '../src/ledger/ledger.js';
 import type { SigningMode } from '../src/seal/envelope.js';
 import { nodeSigner, nodeVerifier, randomSeed } from '../src/seal/signers.js';
 import { randomBytes } from 'node:crypto';
-import { openStore } from '../src/store/open.js';
+import { isEventStoreDBSpec, openStore } from '../src/store/open.js';
 import { sqliteStore } from '../src/store/sqlite.js';
 
 const { values } = parseArgs({
@@ -32,7 +32,7 @@ const EVENTS = Number(values.events);
 const SUBJECTS = Number(values.subjects);
 const BATCH = Number(values.batch);
 const IN_FLIGHT = Number(values.inflight);
-const esdb = values.ledger?.startsWith('esdb');
+const esdb = values.ledger !== undefined && isEventStoreDBSpec(values.ledger);
 
 const CATEGORIES = ['user.contact.email', 'user.contact.phone', 'user.behavior.browsing_history', 'user.device.ip_address', 'user.financial.bank_account'];
 const PURPOSES = ['provide-service', 'personalization', 'service-optimization'];

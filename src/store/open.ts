@@ -4,12 +4,15 @@ import { sqliteStore } from './sqlite.js';
 
 export const DEFAULT_LEDGER_PATH = './privacy-ledger.db';
 
+/** Whether a `--ledger` value names an EventStoreDB server rather than a SQLite file. */
+export const isEventStoreDBSpec = (spec: string): boolean => /^esdb(\+discover)?:\/\//.test(spec);
+
 /**
  * Opens the store a `--ledger` value names: an `esdb://` or `esdb+discover://` connection
  * string for EventStoreDB, anything else a SQLite file path.
  */
 export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { prefix?: string } = {}): Promise<EventStore> => {
-  if (/^esdb(\+discover)?:\/\//.test(spec)) {
+  if (isEventStoreDBSpec(spec)) {
     const { eventStoreDBStoreFromConnectionString } = await import('./eventstoredb.js');
     return eventStoreDBStoreFromConnectionString(spec, options);
   }

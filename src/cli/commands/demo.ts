@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { renderAuditTable } from '../../audit/render.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { generateKeyFiles, loadSigner, loadTrustedKey } from '../../seal/keys.js';
-import { openStore } from '../../store/open.js';
+import { isEventStoreDBSpec, openStore } from '../../store/open.js';
 import { sqliteStore } from '../../store/sqlite.js';
 import { LedgerError } from '../../domain/errors.js';
 import { parse } from '../args.js';
@@ -27,7 +27,7 @@ const demoKey = async (dir: string) => {
  * fresh stream prefix on that server (unless --prefix names one), so runs never mix.
  */
 const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }) => {
-  if (values.ledger !== undefined && /^esdb(\+discover)?:\/\//.test(values.ledger)) {
+  if (values.ledger !== undefined && isEventStoreDBSpec(values.ledger)) {
     const prefix = values.prefix ?? `demo-${Date.now().toString(36)}-`;
     const spec = values.ledger;
     return { open: () => openStore(spec, { prefix }), where: `on ${spec} under the stream prefix ${prefix}`, args: `--ledger '${spec}' --prefix ${prefix}` };
