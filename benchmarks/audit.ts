@@ -14,7 +14,7 @@ import { runInNewContext } from 'node:vm';
 import type { Fact } from '../src/domain/facts.js';
 import { policyPublished, seedPolicy } from '../src/domain/policy.js';
 import { streamOf } from '../src/domain/streams.js';
-import { GENESIS, type Envelope } from '../src/seal/envelope-types.js';
+import { ENVELOPE_FORMAT, GENESIS, type Envelope } from '../src/seal/envelope-types.js';
 import {
   applyCompliance,
   complianceReport,
@@ -196,7 +196,7 @@ export function* workload(total: number): Generator<Envelope> {
     revisions.set(stream, revision + 1);
     const id = fact.id ?? idOf(n);
     n++;
-    return { id, stream, revision, recordedAt: at, prev: GENESIS, keyId: 'bench', fact, hash: hex(n, 64) };
+    return { v: ENVELOPE_FORMAT, ledger: 'bench.local/audit', id, stream, revision, recordedAt: at, prev: GENESIS, keyId: 'bench', fact, hash: hex(n, 64) };
   };
   const preamble: Draft[] = [
     { type: 'KeyRegistered', keyId: 'bench-1', publicKey: 'ab'.repeat(32), owner: 'ledger' },

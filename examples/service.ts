@@ -13,9 +13,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LedgerError, nodeSigner, openLedger, randomSeed, sqliteStore, type Ledger } from 'privacy-ledger';
+import { LedgerError, loadSigner, nodeSigner, openLedger, randomSeed, sqliteStore, type Ledger } from 'privacy-ledger';
 
-const { values } = parseArgs({ options: { ledger: { type: 'string' }, port: { type: 'string', default: '0' }, 'self-test': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { ledger: { type: 'string' }, key: { type: 'string' }, port: { type: 'string', default: '0' }, 'self-test': { type: 'boolean' } } });
 const ledgerPath = values.ledger ?? join(mkdtempSync(join(tmpdir(), 'newsletter-')), 'ledger.db');
 
 const readJson = async (req: IncomingMessage): Promise<Record<string, string>> => {
@@ -57,7 +57,9 @@ const routes = (ledger: Ledger) => async (req: IncomingMessage, res: ServerRespo
 
 const main = async () => {
   // A real service loads its key with loadSigner('/etc/privacy-ledger/service.key').
-  const ledger = await openLedger({ store: sqliteStore(ledgerPath), signer: nodeSigner(randomSeed()) });
+  // The service's own key (privacy-ledger keygen); a throwaway one when none is given.
+  const signer = values.key ? await loadSigner(values.key) : nodeSigner(randomSeed());
+  const ledger = await openLedger({ store: sqliteStore(ledgerPath), signer });
   const handle = routes(ledger);
   const server = createServer((req, res) =>
     handle(req, res).catch((e: unknown) => send(res, e instanceof LedgerError && e.code === 'INVALID_FACT' ? 400 : 500, { error: (e as Error).message })),

@@ -9,9 +9,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!built)('examples', () => {
   const ledger = join(dir, 'newsletter.db');
+  const keys = join(dir, 'keys');
 
   it('the service records as it works, asks before a use, and refuses what it may not do', () => {
-    const r = runNode(join(ROOT, 'dist/examples/service.js'), ['--self-test', '--ledger', ledger]);
+    expect(cli(['keygen', '--out', keys, '--id', 'newsletter']).status).toBe(0);
+    const r = runNode(join(ROOT, 'dist/examples/service.js'), ['--self-test', '--ledger', ledger, '--key', join(keys, 'newsletter.key')]);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('POST /newsletter/u-42 -> 403 {"refused":["PURPOSE_NOT_DECLARED"]');
     expect(r.stdout).toMatch(/POST \/newsletter\/u-42 -> 200 \{"sent":true,"basis":"consent"/);
@@ -24,11 +26,14 @@ describe.skipIf(!built)('examples', () => {
     expect(clean.stdout).toMatch(/0 integrity findings; 2 uses, 0 disclosures, 0 violations/);
     expect(clean.status).toBe(0);
 
-    const keys = join(dir, 'keys');
-    expect(cli(['keygen', '--out', keys, '--id', 'ops']).status).toBe(0);
     const facts = join(dir, 'leak.jsonl');
-    writeFileSync(facts, JSON.stringify({ type: 'DataDisclosed', at: '2026-11-01T10:00:00Z', subject: 'u-42', categories: ['user.contact.email'], recipient: 'list-broker', reason: 'we-sold-it', actor: 'growth' }) + '\n');
-    expect(cli(['import', facts, '--key', join(keys, 'ops.key'), '--ledger', ledger]).status).toBe(0);
+    writeFileSync(facts, JSON.stringify({ type: 'DataDisclosed', at: new Date().toISOString(), subject: 'u-42', categories: ['user.contact.email'], recipient: 'list-broker', reason: 'we-sold-it', actor: 'growth' }) + '\n');
+    // A key the ledger never endorsed cannot record into it.
+    expect(cli(['keygen', '--out', keys, '--id', 'intruder']).status).toBe(0);
+    const refused = cli(['import', facts, '--key', join(keys, 'intruder.key'), '--ledger', ledger]);
+    expect(refused.stderr).toContain('key "intruder" is not registered in this ledger');
+    expect(refused.status).toBe(1);
+    expect(cli(['import', facts, '--key', join(keys, 'newsletter.key'), '--ledger', ledger]).status).toBe(0);
 
     const dirty = runNode(join(ROOT, 'dist/examples/audit-script.js'), [ledger]);
     expect(dirty.stdout).toMatch(/VIOLATION DISCLOSURE_WITHOUT_REASON .* \(u-42\)/);

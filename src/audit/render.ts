@@ -21,6 +21,7 @@ export const RULES: Readonly<Record<ViolationCode, string>> = {
   ACCESS_WITHOUT_GRANT: 'staff accessed data without a valid access grant',
   INCIDENT_NOT_REPORTED: 'a security incident not reported to an authority in time',
   INCIDENT_SUBJECTS_NOT_NOTIFIED: 'people affected by an incident not notified in time',
+  RECORDED_LATE: 'a fact recorded long after the time it claims: backdated, or history imported without --backfill',
 };
 
 const n = (x: number): string => x.toLocaleString('en-US');

@@ -1,11 +1,20 @@
-import { loadSigner, loadTrustedKey } from '../seal/keys.js';
-import { openLedger, type Ledger } from '../ledger/ledger.js';
+import { readFile } from 'node:fs/promises';
+import { LedgerError } from '../domain/errors.js';
+import { loadSigner, loadTrustedKey, type TrustedKey } from '../seal/keys.js';
+import { openLedger, type Ledger, type VerifyOptions } from '../ledger/ledger.js';
 import { openStore } from '../store/open.js';
 import type { SigningMode } from '../seal/envelope.js';
 
 export const ledgerOptions = {
   ledger: { type: 'string' },
   prefix: { type: 'string' },
+} as const;
+
+/** What verify, audit and report take to hold the log to: trusted keys, checkpoints, witnesses. */
+export const verificationOptions = {
+  trust: { type: 'string', multiple: true },
+  checkpoint: { type: 'string', multiple: true },
+  witness: { type: 'string', multiple: true },
 } as const;
 
 /** Opens the ledger a command names with --ledger (SQLite path or esdb:// string). */
@@ -22,4 +31,22 @@ export const openCliLedger = async (
     await store.close();
     throw e;
   }
+};
+
+export const readTextFile = async (path: string, what: string): Promise<string> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (e) {
+    throw new LedgerError('INVALID_INPUT', `cannot read ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
+  }
+};
+
+/** The checkpoints and witness keys named on the command line. */
+export const loadVerification = async (values: { checkpoint?: string[]; witness?: string[] }): Promise<Pick<VerifyOptions, 'checkpoints' | 'witnesses'>> => {
+  const checkpoints = await Promise.all((values.checkpoint ?? []).map((p) => readTextFile(p, 'checkpoint')));
+  const witnesses: TrustedKey[] = await Promise.all((values.witness ?? []).map(loadTrustedKey));
+  if (witnesses.length > 0 && checkpoints.length === 0) {
+    throw new LedgerError('INVALID_INPUT', '--witness needs --checkpoint FILE: the witness cosigns checkpoints, and verify holds the log to them');
+  }
+  return { checkpoints, witnesses };
 };

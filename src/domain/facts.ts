@@ -94,6 +94,10 @@ export const SubjectErased = fact('SubjectErased', { subject: SubjectId });
 const PublicKeyHex = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'PublicKeyHex');
 export const KeyRegistered = fact('KeyRegistered', { keyId: SubjectId, publicKey: PublicKeyHex, owner: NonEmptyString });
 export const KeyRevoked = fact('KeyRevoked', { keyId: SubjectId, reason: NonEmptyString });
+const Sha256Hex = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex');
+const TreeSize = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'TreeSize');
+/** The ledger signed a checkpoint of its own log: the first `size` entries have Merkle root `root`; `note` is the signed note. */
+export const CheckpointRecorded = fact('CheckpointRecorded', { size: TreeSize, root: Sha256Hex, note: NonEmptyString });
 
 export const factCodecs = {
   PolicyPublished,
@@ -115,6 +119,7 @@ export const factCodecs = {
   SubjectErased,
   KeyRegistered,
   KeyRevoked,
+  CheckpointRecorded,
 } as const;
 
 export type FactType = keyof typeof factCodecs;
@@ -139,6 +144,7 @@ export type ErasureRequested = Facts['ErasureRequested'];
 export type SubjectErased = Facts['SubjectErased'];
 export type KeyRegistered = Facts['KeyRegistered'];
 export type KeyRevoked = Facts['KeyRevoked'];
+export type CheckpointRecorded = Facts['CheckpointRecorded'];
 /** Any fact of the catalog, discriminated by `type`. */
 export type Fact = Facts[FactType];
 export type FactOf<K extends FactType> = Facts[K];

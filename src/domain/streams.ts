@@ -10,6 +10,8 @@ export const streamOf = (f: Fact, prefix = ''): string => {
     case 'KeyRegistered':
     case 'KeyRevoked':
       return `${prefix}keys`;
+    case 'CheckpointRecorded':
+      return `${prefix}checkpoints`;
     case 'AccessGranted':
     case 'AccessRevoked':
     case 'PersonnelAccessed':

@@ -6,7 +6,7 @@ import { chainWithText, decodeEnvelope, envelopeJson, type ChainHead, type Envel
 import { bytesToHex, checkedHexBytes } from '../seal/hash.js';
 import type { Signer } from '../seal/signers.js';
 import type { EventStore, StreamAppend } from '../store/port.js';
-import { readHead, type headCache } from './heads.js';
+import { readHead, type HeadCache } from './heads.js';
 
 /** A decoded fact on its way into the ledger. */
 export interface Pending {
@@ -32,9 +32,13 @@ export interface Recorded {
 
 export interface AppenderOptions {
   readonly store: EventStore;
+  /** The ledger's identity, sealed into every envelope (read when sealing: it is settled on open). */
+  readonly ledger: () => string;
+  /** The clock that stamps recordedAt. */
+  readonly clock: () => Date;
   readonly signer: Signer;
   readonly mode: SigningMode;
-  readonly heads: ReturnType<typeof headCache>;
+  readonly heads: HeadCache;
   readonly maxRetries: number;
 }
 
@@ -52,6 +56,9 @@ const retriable = (e: unknown) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Seals and appends one record() call's facts; `backfill` seals them as declared imported history. */
+export type Appender = (facts: Pending[], backfill?: boolean) => Promise<Map<number, Recorded>>;
+
 /** A run: consecutive facts of one stream, sealed onto the chain as it stands after the runs before it. */
 interface Run {
   readonly stream: string;
@@ -68,7 +75,7 @@ interface Run {
  * store can (appendMany), in the caller's order; re-reads heads and retries after a lost race
  * or a dropped connection, never appending a fact twice.
  */
-export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOptions) => {
+export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries }: AppenderOptions): Appender => {
   /** Envelopes already in `stream` whose ids are among `ids`, scanning from `fromRevision`. */
   const recordedIn = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
     const found = new Map<string, Envelope>();
@@ -101,9 +108,10 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
   };
 
   /** Chains every run onto its stream's head, then signs: every envelope, or each stream's last. */
-  const sealRuns = async (todo: Pending[], startHeads: Map<string, ChainHead | undefined>): Promise<Run[]> => {
+  const sealRuns = async (todo: Pending[], startHeads: Map<string, ChainHead | undefined>, backfill: boolean): Promise<Run[]> => {
     const running = new Map(startHeads);
-    const recordedAt = new Date().toISOString();
+    const recordedAt = clock().toISOString();
+    const identity = ledger();
     const runs: Run[] = [];
     for (const p of todo) {
       const last = runs[runs.length - 1];
@@ -113,7 +121,9 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     for (const run of runs) {
       const head = running.get(run.stream);
       run.expected = head ? BigInt(head.revision) : 'no_stream';
-      const chained = chainWithText(run.facts.map((p) => p.fact), { stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id) });
+      const chained = chainWithText(run.facts.map((p) => p.fact), {
+        ledger: identity, stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id), backfill,
+      });
       run.envelopes = chained.map((c) => c.envelope);
       run.bodyTexts = chained.map((c) => c.bodyText);
       const end = run.envelopes[run.envelopes.length - 1]!;
@@ -151,7 +161,7 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     for (const a of byStream.values()) await store.append(a.stream, a.events, a.expected);
   };
 
-  return async (facts: Pending[]): Promise<Map<number, Recorded>> => {
+  return async (facts: Pending[], backfill = false): Promise<Map<number, Recorded>> => {
     const out = new Map<number, Recorded>();
     const streams = [...new Set(facts.map((p) => p.stream))];
     // Explicit ids may be retries of facts recorded long ago: scan their streams from the start.
@@ -162,7 +172,7 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
       const involved = [...new Set(todo.map((p) => p.stream))];
       const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, heads.get(s) ?? (await readHead(store, s))] as const)));
       try {
-        const runs = await sealRuns(todo, startHeads);
+        const runs = await sealRuns(todo, startHeads, backfill);
         await write(runs);
         for (const run of runs) {
           run.envelopes.forEach((env, i) => out.set(run.facts[i]!.index, asRecorded(env, false)));

@@ -19,7 +19,13 @@ export const readHead = async (store: EventStore, stream: string): Promise<Chain
 };
 
 /** A bounded cache of chain heads, so a busy writer does not read the head before every append. */
-export const headCache = (capacity = 10_000) => {
+export interface HeadCache {
+  get(stream: string): ChainHead | undefined;
+  set(stream: string, head: ChainHead): void;
+  forget(stream: string): void;
+}
+
+export const headCache = (capacity = 10_000): HeadCache => {
   const heads = new Map<string, ChainHead>();
   return {
     get: (stream: string) => heads.get(stream),

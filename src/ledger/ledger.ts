@@ -6,17 +6,22 @@ import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
 import { streamOf } from '../domain/streams.js';
-import { decodeEnvelope, type Envelope, type SigningMode } from '../seal/envelope.js';
+import { decodeEnvelope, type SigningMode } from '../seal/envelope.js';
 import { bytesToHex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
-import { integrityChecker, type IntegrityFinding } from '../seal/verify.js';
+import type { IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { appender, type Pending, type Recorded } from './append.js';
 import { headCache, streamLocks } from './heads.js';
+import { checkOrigin, newOrigin, readIdentity } from './identity.js';
+import { signCheckpoint } from './log-checkpoints.js';
+import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
+
+export type { VerifyResult } from './verified-view.js';
 
 export type { Recorded } from './append.js';
-import { applyCompliance, initialComplianceState, type ComplianceState } from '../projection/compliance.js';
+import type { ComplianceOptions, ComplianceState } from '../projection/compliance.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
 import { subjectReport } from '../projection/subject-report.js';
@@ -26,7 +31,7 @@ export interface LedgerOptions {
   readonly store: EventStore;
   /** Needed to record; a ledger opened without one can only read and verify. */
   readonly signer?: Signer;
-  /** Keys an auditor trusts from outside the ledger (see IntegrityOptions.trust). */
+  /** Keys an auditor trusts from outside the ledger; without any, the log's first key is its root of trust. */
   readonly trust?: readonly TrustedKey[];
   /** Published into the ledger on open unless that version is there already. Default: the seed policy. */
   readonly policy?: Policy;
@@ -35,16 +40,30 @@ export interface LedgerOptions {
   readonly keyOwner?: string;
   /** How often record() retries after losing a race or a dropped connection. Default 10. */
   readonly maxRetries?: number;
+  /** The identity (checkpoint origin) of a ledger created by this open. Default: `privacy-ledger.local/<random UUID>`. */
+  readonly origin?: string;
+  /** The clock that stamps recordedAt, and "now" for check(). Default: the system clock. */
+  readonly clock?: () => Date;
+  /**
+   * How far a fact's `at` may lie before its recordedAt before it is RECORDED_LATE, and how far
+   * recordedAt may run backwards along the log (CLOCK_REGRESSION). Default 5 minutes.
+   */
+  readonly clockToleranceMs?: number;
+  /** Sign and record a checkpoint automatically every N events and/or T milliseconds of recording. */
+  readonly autoCheckpoint?: AutoCheckpointOptions;
 }
 
-export interface VerifyResult {
-  readonly store: string;
-  readonly checked: number;
-  readonly findings: IntegrityFinding[];
+export interface AutoCheckpointOptions {
+  readonly everyEvents?: number;
+  readonly everyMs?: number;
 }
 
 export interface VerifyOptions {
   readonly onProgress?: (checked: number) => void;
+  /** Signed checkpoints (note texts) the log must still contain as its prefix. */
+  readonly checkpoints?: readonly string[];
+  /** Witnesses whose cosignature each given checkpoint must carry. */
+  readonly witnesses?: readonly TrustedKey[];
 }
 
 export interface AuditOptions extends VerifyOptions {
@@ -59,6 +78,45 @@ export interface AuditResult {
   readonly integrity: VerifyResult;
   readonly report: ComplianceReport;
   readonly state: ComplianceState;
+}
+
+export interface RecordOptions {
+  /** Declared backfill: imported history whose `at` is the operator's word. Sealed as such; never RECORDED_LATE. */
+  readonly backfill?: boolean;
+}
+
+/** What `checkpoint()` signed and recorded. */
+export interface SignedCheckpoint {
+  /** The signed note (C2SP tlog-checkpoint), as a file holds it. */
+  readonly note: string;
+  readonly origin: string;
+  readonly size: number;
+  /** Hex SHA-256 Merkle root of the first `size` entries. */
+  readonly root: string;
+  /** The CheckpointRecorded fact that put it in the ledger. */
+  readonly recorded: Recorded;
+}
+
+export interface Ledger {
+  readonly store: EventStore;
+  readonly signer: Signer | undefined;
+  /** The ledger's identity (its checkpoint origin); undefined for an empty ledger opened without a signer. */
+  readonly identity: string | undefined;
+  record(input: FactInput | readonly FactInput[], options?: RecordOptions): Promise<Recorded[]>;
+  check(input: FactInput, at?: string | Date): Promise<CheckResult>;
+  verify(options?: VerifyOptions): Promise<VerifyResult>;
+  audit(options?: AuditOptions): Promise<AuditResult>;
+  subjectReport(subject: string, at?: string | Date): Promise<SubjectReport>;
+  consentAt(subject: string, purpose: string, at?: string | Date): Promise<ConsentAt>;
+  policyAt(at?: string | Date): Promise<PolicyInForce>;
+  disclosureRegister(at?: string | Date): Promise<DisclosureRegister>;
+  /** Signs a checkpoint of the log as it stands (C2SP tlog-checkpoint) and records it in the ledger. */
+  checkpoint(): Promise<SignedCheckpoint>;
+  /** An RFC 9162 consistency proof between two sizes of the log (hex hashes), for a witness. */
+  consistencyProof(size1: number, size2: number): Promise<string[]>;
+  /** Every event of the store in global order, raw: for audits and projections. */
+  readAll(): AsyncIterable<RecordedEvent>;
+  close(): Promise<void>;
 }
 
 // Fixed namespace for ids the ledger derives itself (key registrations, policy publications), so two
@@ -84,108 +142,162 @@ const decodeAll = (inputs: readonly unknown[]): Pending[] => {
   return pending;
 };
 
+const integrityError = (findings: readonly IntegrityFinding[]): LedgerError =>
+  new LedgerError(
+    'INTEGRITY',
+    `the ledger does not verify (${findings.length} integrity finding(s); first: ${findings[0]!.code} on event ${findings[0]!.eventId}: ${findings[0]!.message}): ` +
+      'it proves nothing until that is resolved; run verify for every finding',
+    { findings: findings.slice(0, 20) },
+  );
 
-export const openLedger = async (options: LedgerOptions) => {
+export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const { store, signer } = options;
   const mode = options.signing ?? 'per-event';
   const maxRetries = options.maxRetries ?? 10;
+  const clock = options.clock ?? (() => new Date());
   const heads = headCache();
   const locked = streamLocks();
   let closed = false;
+  const identityFromStore = await readIdentity(store);
+  let identity = identityFromStore ?? (signer ? checkOrigin(options.origin ?? newOrigin()) : undefined);
+  const compliance = { defaultPolicy: options.policy ?? seedPolicy, ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
+  const viewOptions = { store, trust: options.trust ?? [], ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
 
-  const appendFacts = signer ? appender({ store, signer, mode, heads, maxRetries }) : undefined;
+  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries }) : undefined;
 
   /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
     [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
 
-  const record = async (input: FactInput | readonly FactInput[]): Promise<Recorded[]> => {
+  let sinceCheckpoint = 0;
+  let lastCheckpointMs = clock().getTime();
+  let checkpointing: Promise<unknown> | undefined;
+
+  const record = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions = {}): Promise<Recorded[]> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
     const pending = decodeAll(inputs);
-    const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending));
-    return pending.map((p) => results.get(p.index)!);
+    const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending, recordOptions.backfill === true));
+    const recorded = pending.map((p) => results.get(p.index)!);
+    sinceCheckpoint += recorded.length;
+    maybeCheckpoint();
+    return recorded;
   };
 
-  /** One pass over the store: every event checked, every well-formed one handed to `fold`. */
-  const replay = async (opts: VerifyOptions, fold?: (env: Envelope) => void): Promise<VerifyResult> => {
-    const checker = integrityChecker({ trust: options.trust ?? [] });
-    for await (const ev of store.readAll()) {
-      const env = await checker.check(ev);
-      if (env && fold) fold(env);
-      if (opts.onProgress && checker.checked % 10_000 === 0) opts.onProgress(checker.checked);
-    }
-    return { store: store.name, checked: checker.checked, findings: await checker.finish() };
+  /** One full verified pass over the store, from its first row. */
+  const replay = async (opts: VerifyOptions, complianceOptions: Partial<ComplianceOptions> | undefined): Promise<{ result: VerifyResult; state: ComplianceState }> => {
+    const view = verifiedView({
+      ...viewOptions,
+      ...(identity === undefined ? {} : { ledger: identity }),
+      checkpoints: opts.checkpoints ?? [],
+      witnesses: opts.witnesses ?? [],
+      fold: complianceOptions !== undefined,
+      compliance: complianceOptions ?? compliance,
+    });
+    await view.catchUp(opts.onProgress);
+    return { result: await view.finish(), state: view.state };
   };
 
-  const verify = (opts: VerifyOptions = {}): Promise<VerifyResult> => replay(opts);
+  const verify = async (opts: VerifyOptions = {}): Promise<VerifyResult> => (await replay(opts, undefined)).result;
 
   const audit = async (opts: AuditOptions = {}): Promise<AuditResult> => {
-    const state = initialComplianceState({ defaultPolicy: options.policy ?? seedPolicy, keepEveryVerdict: opts.keepEveryVerdict ?? false });
-    const integrity = await replay(opts, (env) => applyCompliance(state, env));
-    return { integrity, report: complianceReport(state, opts.at ?? new Date()), state };
+    const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false });
+    return { integrity: result, report: complianceReport(state, opts.at ?? clock()), state };
   };
 
-  // The live view behind check() and subjectReport(): caught up from the store on each call.
-  let view: { state: ComplianceState; position: bigint } | undefined;
-  const currentView = (): Promise<ComplianceState> =>
+  // The live view behind check(), the queries and checkpoints: verified as it catches up.
+  let live: VerifiedView | undefined;
+  const currentView = (): Promise<VerifiedView> =>
     locked('\u0000view', async () => {
-      view ??= { state: initialComplianceState({ defaultPolicy: options.policy ?? seedPolicy }), position: 0n };
-      for await (const ev of store.readAll({ after: view.position })) {
-        const env = decodeEnvelope(ev.data);
-        if (E.isRight(env)) applyCompliance(view.state, env.right);
-        view.position = ev.position;
-      }
-      return view.state;
+      live ??= verifiedView({ ...viewOptions, ...(identity === undefined ? {} : { ledger: identity }), compliance });
+      await live.catchUp();
+      const problems = live.problems();
+      if (problems.length > 0) throw integrityError(problems);
+      return live;
     });
+  const currentState = async (): Promise<ComplianceState> => (await currentView()).state;
 
-  /**
-   * The verdict `fact` would get if recorded now, with its proof: "may I use this for that
-   * purpose?" asked before acting. Records nothing.
-   */
-  const check = async (input: FactInput, at: string | Date = new Date()): Promise<CheckResult> => {
+  const check = async (input: FactInput, at: string | Date = clock()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     const [p] = decodeAll([input]);
-    return checkFact(await currentView(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at);
+    return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
-  /** Everything collected, used, disclosed, consented and notified for one subject, with verdicts. */
-  const reportOn = async (subject: string, at: string | Date = new Date()): Promise<SubjectReport> => subjectReport(await currentView(), subject, at);
+  const checkpoint = (): Promise<SignedCheckpoint> =>
+    locked('\u0000checkpoint', async () => {
+      if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it cannot sign a checkpoint');
+      const view = await currentView();
+      const size = view.log.size;
+      const root = view.log.root();
+      const note = signCheckpoint({ origin: identity!, size, root, signer });
+      const [recorded] = await record({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note });
+      sinceCheckpoint = 0;
+      lastCheckpointMs = clock().getTime();
+      return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
+    });
 
-  /** Queries on the live view, each as of `at` (default now). */
-  const queries = {
-    /** Whether `subject` had consented to `purpose` at `at`, with the grant or withdrawal that shows it. */
-    consentAt: async (subject: string, purpose: string, at: string | Date = new Date()): Promise<ConsentAt> => consentAt(await currentView(), subject, purpose, at),
-    /** The policy in force at `at`, with the PolicyPublished that put it there. */
-    policyAt: async (at: string | Date = new Date()): Promise<PolicyInForce> => policyAt(await currentView(), at),
-    /** Every disclosure by reason and recipient, with its verdict and notice status at `at`. */
-    disclosureRegister: async (at: string | Date = new Date()): Promise<DisclosureRegister> => disclosureRegister(await currentView(), at),
+  const maybeCheckpoint = (): void => {
+    const auto = options.autoCheckpoint;
+    if (auto === undefined || checkpointing !== undefined) return;
+    const due = (auto.everyEvents !== undefined && sinceCheckpoint >= auto.everyEvents) || (auto.everyMs !== undefined && clock().getTime() - lastCheckpointMs >= auto.everyMs);
+    if (!due) return;
+    sinceCheckpoint = 0;
+    checkpointing = checkpoint()
+      .catch(() => undefined) // a failed automatic checkpoint is retried at the next due point; verify reports what matters
+      .finally(() => (checkpointing = undefined));
   };
 
-  const ledger = {
+  const consistencyProof = async (size1: number, size2: number): Promise<string[]> => {
+    const view = await currentView();
+    if (!(Number.isSafeInteger(size1) && Number.isSafeInteger(size2) && size1 >= 1 && size1 <= size2 && size2 <= view.log.size)) {
+      throw new LedgerError('INVALID_INPUT', `no consistency proof from size ${size1} to ${size2}: the log has ${view.log.size} entries`, { size1, size2 });
+    }
+    return view.log.consistencyProof(size1, size2).map(bytesToHex);
+  };
+
+  const ledger: Ledger = {
     store,
     signer,
+    get identity() {
+      return identity;
+    },
     record,
     check,
     verify,
     audit,
-    subjectReport: reportOn,
-    ...queries,
-    /** Every event of the store in global order, raw: for audits and projections. */
-    readAll: (): AsyncIterable<RecordedEvent> => store.readAll(),
+    subjectReport: async (subject, at = clock()) => subjectReport(await currentState(), subject, at),
+    consentAt: async (subject, purpose, at = clock()) => consentAt(await currentState(), subject, purpose, at),
+    policyAt: async (at = clock()) => policyAt(await currentState(), at),
+    disclosureRegister: async (at = clock()) => disclosureRegister(await currentState(), at),
+    checkpoint,
+    consistencyProof,
+    readAll: () => store.readAll(),
     async close() {
       if (closed) return;
+      await checkpointing;
       closed = true;
       await store.close();
     },
   };
 
-  if (signer) await registerKeyAndPolicy(ledger.record, store, signer, options);
+  if (signer) {
+    if (!identityFromStore) {
+      // Creating the ledger: its first envelope registers the signer's key and carries the new
+      // identity. Not retried onto another head: a process that loses this race (another created
+      // the ledger first) reads the winner's identity and opens that ledger like any other.
+      const genesis = appender({ store, ledger: () => identity!, clock, signer, mode, heads: headCache(), maxRetries: 0 });
+      await locked('keys', () => genesis(decodeAll([keyRegistration(signer, options, clock)]))).catch((e: unknown) => {
+        if (!isLedgerError(e, 'CONFLICT_RETRIES_EXHAUSTED') && !isLedgerError(e, 'DUPLICATE_EVENT_ID')) throw e;
+      });
+      const settled = await readIdentity(store);
+      if (settled === undefined) throw new LedgerError('STORE_CORRUPT', `${store.name}: the first event of the log is not an envelope of this library`);
+      identity = settled;
+    }
+    await registerKeyAndPolicy(record, store, signer, options, clock);
+  }
   return ledger;
 };
-
-export type Ledger = Awaited<ReturnType<typeof openLedger>>;
 
 /** Facts of one stream, decoded; what is not an envelope is skipped (verify reports it). */
 async function* factsOf(store: EventStore, stream: string): AsyncIterable<Fact> {
@@ -195,16 +307,32 @@ async function* factsOf(store: EventStore, stream: string): AsyncIterable<Fact> 
   }
 }
 
+/** The KeyRegistered of a ledger's first key: its id derived, so two processes creating one ledger record it once. */
+const keyRegistration = (signer: Signer, options: LedgerOptions, clock: () => Date): FactInput => {
+  const publicKey = bytesToHex(signer.publicKey);
+  return {
+    type: 'KeyRegistered',
+    at: clock().toISOString(),
+    id: uuidv5(`key:${signer.keyId}:${publicKey}`, LEDGER_NAMESPACE),
+    keyId: signer.keyId,
+    publicKey,
+    owner: options.keyOwner ?? 'privacy-ledger',
+  };
+};
+
 /** Registers the signer's key and publishes the policy, each once however many processes open the ledger. */
 const registerKeyAndPolicy = async (
   record: (f: FactInput | readonly FactInput[]) => Promise<Recorded[]>,
   store: EventStore,
   signer: Signer,
   options: LedgerOptions,
+  clock: () => Date,
 ): Promise<void> => {
   const publicKey = bytesToHex(signer.publicKey);
   let registered = false;
+  let keysKnown = 0;
   for await (const f of factsOf(store, 'keys')) {
+    if (f.type === 'KeyRegistered') keysKnown++;
     if (f.type === 'KeyRegistered' && f.keyId === signer.keyId) {
       if (f.publicKey !== publicKey) {
         throw new LedgerError('SIGNER_MISMATCH', `key id "${signer.keyId}" is registered in this ledger with another public key`, { keyId: signer.keyId });
@@ -215,20 +343,19 @@ const registerKeyAndPolicy = async (
       throw new LedgerError('KEY_INVALID', `key "${signer.keyId}" was revoked in this ledger (${f.reason}); sign with another key`, { keyId: signer.keyId });
     }
   }
-  const now = new Date().toISOString();
+  if (!registered) {
+    // A key registering itself into a ledger that has one would be trusted by nobody: refuse it here.
+    throw new LedgerError(
+      'KEY_INVALID',
+      `key "${signer.keyId}" is not registered in this ledger (${keysKnown} key(s) are): a key counts only when a trusted key endorses it. ` +
+        'Record its KeyRegistered with a current key first (privacy-ledger keys add --endorse-with CURRENT.key), then sign with it.',
+      { keyId: signer.keyId },
+    );
+  }
+  const now = clock().toISOString();
   // Another process opening at the same moment records the same derived id with its own `at`: theirs stands.
   const once = (p: Promise<unknown>) => p.catch((e) => { if (!isLedgerError(e, 'DUPLICATE_EVENT_ID')) throw e; });
-  if (!registered) {
-    await once(record({
-      type: 'KeyRegistered',
-      at: now,
-      id: uuidv5(`key:${signer.keyId}:${publicKey}`, LEDGER_NAMESPACE),
-      keyId: signer.keyId,
-      publicKey,
-      owner: options.keyOwner ?? 'privacy-ledger',
-    }));
-  }
   const policy = options.policy ?? seedPolicy;
   for await (const f of factsOf(store, 'policy')) if (f.type === 'PolicyPublished' && f.version === policy.version) return;
-  await once(record({ ...policyPublished(policy, now < policy.effectiveAt ? now : policy.effectiveAt), id: uuidv5(`policy:${policy.version}`, LEDGER_NAMESPACE) }));
+  await once(record({ ...policyPublished(policy, now), id: uuidv5(`policy:${policy.version}`, LEDGER_NAMESPACE) }));
 };

@@ -87,6 +87,7 @@ export const complianceReport = (state: ComplianceState, at: string | Date | num
     byPurpose: purposesObject(state),
     byReason: countByReason(state, disclosures, evalMs),
     obligations: obligations.length,
+    backfilled: state.counts.backfilled,
     verdicts: state.options.keepEveryVerdict ? 'every' : 'grouped',
   };
   return { summary, violations, uses: state.useLog.map(useVerdictOf), accesses, disclosures, obligations };

@@ -37,7 +37,7 @@ export interface ComplianceState {
   readonly accessLog: KeptVerdict[];
   /** Grouped lawful accesses: grant seq → purpose → index in accessLog (staff × purposes, not subjects × staff). */
   readonly accessGroups: Map<number, Map<string, number>>;
-  readonly counts: { uses: number; usesOk: number; accesses: number; accessesOk: number; collections: number };
+  readonly counts: { uses: number; usesOk: number; accesses: number; accessesOk: number; collections: number; backfilled: number };
   readonly byPurpose: Map<string, PurposeCounts>;
 }
 
@@ -50,6 +50,8 @@ export interface ComplianceOptions {
    * count; violating ones are always kept one by one.
    */
   readonly keepEveryVerdict: boolean;
+  /** How far a live fact's `at` may lie before its recordedAt before it is RECORDED_LATE. */
+  readonly clockToleranceMs: number;
 }
 
 /** One recorded event the view keeps, as it cites it. */
@@ -61,6 +63,12 @@ export interface Ref {
   readonly seq: number;
   readonly at: string;
   readonly atMs: number;
+  /**
+   * When the fact counts as done for a deadline or as known for a query: no earlier than it
+   * was recorded (a backdated fact meets no deadline it missed), or its `at` when it is
+   * declared backfill.
+   */
+  readonly metMs: number;
 }
 
 export interface PolicyRecord {
@@ -188,7 +196,9 @@ export interface IncidentRecord {
   readonly notices: Map<string, Ref>;
 }
 
-export const defaultComplianceOptions: ComplianceOptions = { defaultPolicy: seedPolicy, keepEveryVerdict: false };
+export const DEFAULT_CLOCK_TOLERANCE_MS = 5 * 60_000;
+
+export const defaultComplianceOptions: ComplianceOptions = { defaultPolicy: seedPolicy, keepEveryVerdict: false, clockToleranceMs: DEFAULT_CLOCK_TOLERANCE_MS };
 
 export const initialComplianceState = (options: Partial<ComplianceOptions> = {}): ComplianceState => ({
   options: { ...defaultComplianceOptions, ...options },
@@ -208,7 +218,7 @@ export const initialComplianceState = (options: Partial<ComplianceOptions> = {})
   useLog: [],
   accessLog: [],
   accessGroups: new Map(),
-  counts: { uses: 0, usesOk: 0, accesses: 0, accessesOk: 0, collections: 0 },
+  counts: { uses: 0, usesOk: 0, accesses: 0, accessesOk: 0, collections: 0, backfilled: 0 },
   byPurpose: new Map(),
 });
 
@@ -219,7 +229,15 @@ export const refOf = (envelope: Envelope, seq: number, atMs: number): Ref => ({
   seq,
   at: envelope.fact.at,
   atMs,
+  metMs: metMsOf(envelope, atMs),
 });
+
+/** A live fact is done no earlier than it was recorded; a declared backfill at its `at`. */
+export const metMsOf = (envelope: Envelope, atMs: number): number => {
+  if (envelope.backfill === true) return atMs;
+  const recordedMs = parseInstant(envelope.recordedAt);
+  return recordedMs > atMs ? recordedMs : atMs;
+};
 
 export const proofOf = (r: Ref): ProofRef => ({ eventId: r.id, hash: r.hash, type: r.type });
 

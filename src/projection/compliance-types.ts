@@ -15,6 +15,7 @@ export const VIOLATION_CODES = [
   'ACCESS_WITHOUT_GRANT',
   'INCIDENT_NOT_REPORTED',
   'INCIDENT_SUBJECTS_NOT_NOTIFIED',
+  'RECORDED_LATE',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 
@@ -160,6 +161,8 @@ export interface ComplianceSummary {
   readonly byPurpose: Readonly<Record<string, PurposeCounts>>;
   readonly byReason: Readonly<Record<string, ReasonCounts>>;
   readonly obligations: number;
+  /** Facts recorded as declared backfill: their times are the operator's word, asserted rather than proven. */
+  readonly backfilled: number;
   /** Whether `uses`/`accesses` hold every verdict or lawful ones grouped. */
   readonly verdicts: 'every' | 'grouped';
 }

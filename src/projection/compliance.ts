@@ -9,8 +9,10 @@ import type {
   SubjectNotified,
 } from '../domain/facts.js';
 import { policyOf } from '../domain/policy.js';
+import { subjectOf } from '../domain/facts.js';
 import type { Envelope } from '../seal/envelope-types.js';
 import {
+  HOUR_MS,
   initialComplianceState,
   parseInstant,
   policyAtMs,
@@ -53,7 +55,7 @@ const onDataDisclosed = (state: ComplianceState, f: DataDisclosed, ref: Ref): vo
   // A notice may name the disclosure's id before the disclosure itself is folded.
   const early = state.pendingNotices.get(ref.id);
   if (early !== undefined) {
-    for (const n of early) if (n.subject === f.subject && (rec.notice === undefined || n.ref.atMs < rec.notice.atMs)) rec.notice = n.ref;
+    for (const n of early) if (n.subject === f.subject && (rec.notice === undefined || n.ref.metMs < rec.notice.metMs)) rec.notice = n.ref;
     state.pendingNotices.delete(ref.id);
   }
   state.disclosures.set(ref.id, rec);
@@ -69,7 +71,7 @@ const onSubjectNotified = (state: ComplianceState, f: SubjectNotified, ref: Ref)
     const pending = state.pendingNotices.get(f.about);
     if (pending === undefined) state.pendingNotices.set(f.about, [notice]);
     else pending.push(notice);
-  } else if (d.subject === f.subject && (d.notice === undefined || ref.atMs < d.notice.atMs)) {
+  } else if (d.subject === f.subject && (d.notice === undefined || ref.metMs < d.notice.metMs)) {
     d.notice = ref;
   }
 };
@@ -106,7 +108,7 @@ const onIncidentSubjectsNotified = (state: ComplianceState, f: IncidentSubjectsN
   const rec = incidentRecord(state, f.incident);
   for (const subject of f.subjects) {
     const prior = rec.notices.get(subject);
-    if (prior === undefined || ref.atMs < prior.atMs) rec.notices.set(subject, ref);
+    if (prior === undefined || ref.metMs < prior.metMs) rec.notices.set(subject, ref);
     subjectState(state, subject).notices.push({ ref, subject, channel: f.channel, about: `incident ${f.incident}` });
   }
 };
@@ -140,11 +142,33 @@ const onPolicyPublished = (state: ComplianceState, f: PolicyPublished, ref: Ref)
   ps.splice(i, 0, { ref, policy: policyOf(f), effectiveMs });
 };
 
+/** A live fact whose `at` lies before its recordedAt by more than the tolerance: backdated, or recorded late. */
+const recordedLate = (state: ComplianceState, envelope: Envelope, atMs: number): void => {
+  const recordedMs = parseInstant(envelope.recordedAt);
+  const lateMs = recordedMs - atMs;
+  if (lateMs <= state.options.clockToleranceMs) return;
+  const f = envelope.fact;
+  const subject = subjectOf(f);
+  const s = subject === undefined ? undefined : subjectState(state, subject);
+  const hours = (lateMs / HOUR_MS).toFixed(1);
+  recordProblems(state, s, envelope.id, f.at, subject, [
+    {
+      code: 'RECORDED_LATE',
+      message:
+        `${f.type} dated ${f.at} was recorded only at ${envelope.recordedAt}, ${hours} h later (tolerance ${state.options.clockToleranceMs / 60_000} min): ` +
+        'its time is the writer\'s word, not grounded by the log; import history with --backfill to declare it.',
+      evidence: [],
+    },
+  ]);
+};
+
 /** Fold one sealed fact into the compliance view. Mutates and returns `state`. */
 export const applyCompliance = (state: ComplianceState, envelope: Envelope): ComplianceState => {
   const f = envelope.fact;
   const seq = state.facts++;
   const atMs = parseInstant(f.at);
+  if (envelope.backfill === true) state.counts.backfilled++;
+  else recordedLate(state, envelope, atMs);
   // The hot kinds first, without a Ref: most of them are only counted into a group
   // (their per-type counts are state.counts; byType counts the rest).
   switch (f.type) {

@@ -34,11 +34,15 @@ export const policyAt = (state: ComplianceState, at: string | Date | number): Po
   return rec === undefined ? { policy: state.options.defaultPolicy } : { policy: rec.policy, publishedBy: proofOf(rec.ref) };
 };
 
-/** The consent event for `purpose` in force at `ms`: the latest by time (then by order) not after it. */
-const consentEventAt = (consents: readonly ConsentEvent[], purpose: string, ms: number): ConsentEvent | undefined => {
+/**
+ * The consent event for `purpose` in force at `ms`: the latest by time (then by order) not after
+ * it, among those known by then — recorded by `knownBy` — so that a consent recorded later and
+ * dated back never shows as given at a time the log did not yet hold it.
+ */
+const consentEventAt = (consents: readonly ConsentEvent[], purpose: string, ms: number, knownBy: number): ConsentEvent | undefined => {
   let best: ConsentEvent | undefined;
   for (const e of consents) {
-    if (e.ref.atMs > ms || !e.purposes.includes(purpose)) continue;
+    if (e.ref.atMs > ms || e.ref.metMs > knownBy || !e.purposes.includes(purpose)) continue;
     if (best === undefined || e.ref.atMs >= best.ref.atMs) best = e;
   }
   return best;
@@ -47,8 +51,9 @@ const consentEventAt = (consents: readonly ConsentEvent[], purpose: string, ms: 
 /** Whether `subject` had consented to `purpose` at `at`, with the events that show it. */
 export const consentAt = (state: ComplianceState, subject: string, purpose: string, at: string | Date | number): ConsentAt => {
   const ms = toMs(at);
+  const knownBy = ms + state.options.clockToleranceMs;
   const consents = state.subjects.get(subject)?.consents ?? [];
-  const e = consentEventAt(consents, purpose, ms);
+  const e = consentEventAt(consents, purpose, ms, knownBy);
   const base = { subject, purpose, at: isoOf(ms) };
   if (e === undefined) return { ...base, state: 'none', evidence: [] };
   if (e.kind === 'granted') {
@@ -58,6 +63,7 @@ export const consentAt = (state: ComplianceState, subject: string, purpose: stri
     consents.filter((c) => c.kind === 'granted' && c.ref.seq < e.ref.seq),
     purpose,
     e.ref.atMs,
+    knownBy,
   );
   return { ...base, state: 'withdrawn', evidence: ended === undefined ? [proofOf(e.ref)] : [proofOf(e.ref), proofOf(ended.ref)] };
 };
@@ -95,9 +101,8 @@ export const disclosureRegister = (state: ComplianceState, at: string | Date | n
 
 export const UNRECORDED = '(not recorded)';
 
-const checkDisclosure = (state: ComplianceState, fact: Extract<Fact, { type: 'DataDisclosed' }>, atMs: number, evalMs: number) => {
-  const j = judgeDisclosure(state, fact, atMs);
-  const ref: Ref = { id: fact.id ?? UNRECORDED, hash: '', type: fact.type, seq: state.facts, at: fact.at, atMs };
+const checkDisclosure = (state: ComplianceState, fact: Extract<Fact, { type: 'DataDisclosed' }>, ref: Ref, evalMs: number) => {
+  const j = judgeDisclosure(state, fact, ref.atMs);
   const rec: DisclosureRecord = {
     ref,
     subject: fact.subject,
@@ -151,16 +156,17 @@ const checkDeadlines = (state: ComplianceState, fact: Fact, ref: Ref, evalMs: nu
  * The verdict `fact` would get if it were recorded now (at evaluation time `at`), with
  * its proof; the state is not changed. What `ledger.check(fact)` answers.
  */
-export const checkFact = (state: ComplianceState, fact: Fact, at: string | Date | number = Date.now()): CheckResult => {
+export const checkFact = (state: ComplianceState, fact: Fact, at: string | Date | number = Date.now(), now: string | Date | number = Date.now()): CheckResult => {
   const atMs = Date.parse(fact.at);
   const evalMs = toMs(at);
   const eventId = fact.id ?? UNRECORDED;
-  const ref: Ref = { id: eventId, hash: '', type: fact.type, seq: state.facts, at: fact.at, atMs };
+  // Recorded now, the fact would count from now: as recording it would make it.
+  const ref: Ref = { id: eventId, hash: '', type: fact.type, seq: state.facts, at: fact.at, atMs, metMs: Math.max(atMs, toMs(now)) };
   let j: Judgement = { proof: [], problems: [] };
   let deadlines: DeadlineFindings = { violations: [], obligations: [] };
   if (fact.type === 'DataUsed') j = judgeUse(state, fact, atMs);
   else if (fact.type === 'PersonnelAccessed') j = judgeAccess(state, fact, atMs);
-  else if (fact.type === 'DataDisclosed') ({ j, out: deadlines } = checkDisclosure(state, fact, atMs, evalMs));
+  else if (fact.type === 'DataDisclosed') ({ j, out: deadlines } = checkDisclosure(state, fact, ref, evalMs));
   else deadlines = checkDeadlines(state, fact, ref, evalMs);
   const subject = 'subject' in fact ? fact.subject : undefined;
   const violations: Violation[] = [

@@ -106,7 +106,8 @@ export const judgeDisclosure = (state: ComplianceState, d: DisclosureFacts, atMs
 
 /** Where the notice of a disclosure stands at `evalMs`. */
 export const noticeStatus = (d: DisclosureRecord, evalMs: number): NoticeStatus => {
-  if (d.notice !== undefined && d.notice.atMs <= d.dueMs) return 'notified';
+  // A notice counts when it was recorded in time, whatever its `at` says.
+  if (d.notice !== undefined && d.notice.metMs <= d.dueMs) return 'notified';
   if (d.dueMs < evalMs) return d.notice === undefined ? 'overdue' : 'notified-late';
   return d.deferralRef !== undefined && evalMs < d.clockStartMs ? 'deferred' : 'pending';
 };

@@ -71,7 +71,8 @@ export interface DeadlineFindings {
 
 const reportFindings = (incident: string, rec: IncidentRecord, detected: Ref, evalMs: number, out: DeadlineFindings): void => {
   const dueMs = detected.atMs + rec.reportHours * HOUR_MS;
-  if (rec.reports.some((r) => r.atMs <= dueMs)) return;
+  // Met only by a report recorded by the deadline: a backdated one cures nothing.
+  if (rec.reports.some((r) => r.metMs <= dueMs)) return;
   const late = rec.reports[0];
   const what = `Incident ${incident} (${rec.severity}) detected ${detected.at}`;
   if (dueMs < evalMs) {
@@ -98,7 +99,7 @@ const reportFindings = (incident: string, rec: IncidentRecord, detected: Ref, ev
 
 const subjectNoticeFindings = (incident: string, rec: IncidentRecord, detected: Ref, evalMs: number, out: DeadlineFindings): void => {
   const dueMs = detected.atMs + rec.noticeHours * HOUR_MS;
-  const unnotified = rec.subjects.filter((s) => !((rec.notices.get(s)?.atMs ?? Infinity) <= dueMs));
+  const unnotified = rec.subjects.filter((s) => !((rec.notices.get(s)?.metMs ?? Infinity) <= dueMs));
   if (unnotified.length === 0) return;
   const names = unnotified.slice(0, 5).join(', ') + (unnotified.length > 5 ? ', ...' : '');
   const alone = rec.subjects.length === 1;
@@ -149,7 +150,7 @@ export const policyNoticeFindings = (state: ComplianceState, evalMs: number, out
   for (const { ref, policy, effectiveMs } of state.policies) {
     if (!policy.material) continue;
     const notices = state.policyNotices.get(policy.version) ?? [];
-    if (notices.some((n) => n.atMs < effectiveMs)) continue;
+    if (notices.some((n) => n.metMs < effectiveMs)) continue;
     if (effectiveMs <= evalMs) {
       out.violations.push({
         code: 'POLICY_CHANGE_NOT_NOTIFIED',

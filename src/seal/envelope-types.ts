@@ -3,8 +3,15 @@ import type { Fact } from '../domain/facts.js';
 /** Hex SHA-256 of 32 zero bytes' worth: the `prev` of the first envelope in a stream. */
 export const GENESIS = '0'.repeat(64);
 
-/** Everything the hash covers (DESIGN §3). */
+/** The envelope format this code writes. Version 1 (no `v`, `ledger`) is no longer read: see CHANGELOG 0.2.0. */
+export const ENVELOPE_FORMAT = 2;
+
+/** Everything the hash covers (docs/envelope.md). */
 export interface EnvelopeBody {
+  /** The envelope format version: ENVELOPE_FORMAT. */
+  readonly v: typeof ENVELOPE_FORMAT;
+  /** The ledger's identity (its checkpoint origin): an envelope of another ledger never verifies here. */
+  readonly ledger: string;
   readonly id: string;
   readonly stream: string;
   /** 0-based revision in its stream. A number, not a bigint: it is JSON. */
@@ -13,6 +20,8 @@ export interface EnvelopeBody {
   /** Hash of the previous envelope of this stream, or GENESIS. */
   readonly prev: string;
   readonly keyId: string;
+  /** Present (true) only on imported history: its `at` is the operator's word, not grounded by recordedAt. */
+  readonly backfill?: true;
   readonly fact: Fact;
 }
 

@@ -7,7 +7,7 @@ import { EventId, IsoTimestamp } from '../domain/ids.js';
 import { canonicalize } from './canonical.js';
 import { sha256Hex } from './hash.js';
 import { isUnreadableData } from '../store/port.js';
-import { GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
+import { ENVELOPE_FORMAT, GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
 
 export * from './envelope-types.js';
 
@@ -25,13 +25,15 @@ export interface ChainHead {
  * sorting on the hot path (test/seal/envelope.test.ts holds the two equal).
  */
 export const canonicalBody = (b: EnvelopeBody): string =>
-  '{"fact":' + canonicalize(b.fact) +
+  (b.backfill === true ? '{"backfill":true,"fact":' : '{"fact":') + canonicalize(b.fact) +
   ',"id":' + JSON.stringify(b.id) +
   ',"keyId":' + JSON.stringify(b.keyId) +
+  ',"ledger":' + JSON.stringify(b.ledger) +
   ',"prev":' + JSON.stringify(b.prev) +
   ',"recordedAt":' + JSON.stringify(b.recordedAt) +
   ',"revision":' + canonicalize(b.revision) +
-  ',"stream":' + JSON.stringify(b.stream) + '}';
+  ',"stream":' + JSON.stringify(b.stream) +
+  ',"v":' + String(b.v) + '}';
 
 export const hashOf = (body: EnvelopeBody): string => sha256Hex(canonicalBody(body));
 
@@ -40,6 +42,8 @@ export const envelopeJson = (bodyText: string, hash: string, sig: string | undef
   bodyText.slice(0, -1) + ',"hash":"' + hash + (sig === undefined ? '"}' : '","sig":"' + sig + '"}');
 
 export interface SealContext {
+  /** The ledger's identity, written into every envelope. */
+  readonly ledger: string;
   readonly stream: string;
   /** The stream's last envelope, or undefined for a new stream. */
   readonly head: ChainHead | undefined;
@@ -47,6 +51,8 @@ export interface SealContext {
   readonly recordedAt: string;
   /** One id per fact (the fact's own, or a fresh UUID v7). */
   readonly ids: readonly string[];
+  /** Seal as declared backfill (imported history). */
+  readonly backfill?: boolean;
 }
 
 /** Builds and hashes the chained, unsigned envelopes for facts appended to one stream, each with its body's canonical text. */
@@ -55,7 +61,10 @@ export const chainWithText = (facts: readonly Fact[], ctx: SealContext): { envel
   let revision = ctx.head ? ctx.head.revision + 1 : 0;
   return facts.map((fact, i) => {
     // One object per envelope on the hot path: the body is hashed, then the hash filled in.
-    const envelope = { id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId, fact, hash: '' };
+    const envelope = {
+      v: ENVELOPE_FORMAT as typeof ENVELOPE_FORMAT, ledger: ctx.ledger, id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId,
+      ...(ctx.backfill === true ? { backfill: true as const } : {}), fact, hash: '',
+    };
     const bodyText = canonicalBody(envelope);
     envelope.hash = prev = sha256Hex(bodyText);
     return { envelope, bodyText };
@@ -68,10 +77,15 @@ export const chain = (facts: readonly Fact[], ctx: SealContext): Envelope[] => c
 const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex');
 const Hex128 = t.refinement(t.string, (s) => /^[0-9a-f]{128}$/.test(s), 'Ed25519SignatureHex');
 const Revision = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Revision');
+const Format = t.refinement(t.number, (n): n is typeof ENVELOPE_FORMAT => n === ENVELOPE_FORMAT, `EnvelopeFormat${ENVELOPE_FORMAT}`);
+const LedgerName = t.refinement(t.string, (s) => /^[^\s+]{1,255}$/.test(s), 'LedgerIdentity');
 const EnvelopeShape = closedType(
   'Envelope',
-  { id: EventId, stream: t.string, revision: Revision, recordedAt: IsoTimestamp, prev: Hex64, keyId: t.string, fact: t.UnknownRecord, hash: Hex64 },
-  { sig: Hex128 },
+  {
+    v: Format, ledger: LedgerName, id: EventId, stream: t.string, revision: Revision, recordedAt: IsoTimestamp, prev: Hex64, keyId: t.string,
+    fact: t.UnknownRecord, hash: Hex64,
+  },
+  { sig: Hex128, backfill: t.literal(true) },
 );
 
 /** Decodes what a store returned into an envelope, the fact included; names every bad field. */

@@ -119,8 +119,15 @@ async function* drain<E>(read: StreamingRead<E>, context: Readonly<Record<string
   }
 }
 
+// A prefixed stream is `<prefix>/<stream>`. Our stream names never hold a `/` (ids cannot), nor may a
+// prefix: so `acme` never reads `acme2`'s streams, and a ledger without a prefix reads no prefixed one.
+const PREFIX_RE = /^[A-Za-z0-9._-]{1,100}$/;
+const SEPARATOR = '/';
+
 const checkPrefix = (prefix: string | undefined): void => {
-  if (prefix?.startsWith('$')) throw new LedgerError('INVALID_INPUT', 'a stream prefix cannot start with $: those are system streams', { prefix });
+  if (prefix !== undefined && prefix !== '' && !PREFIX_RE.test(prefix)) {
+    throw new LedgerError('INVALID_INPUT', `a stream prefix is 1-100 letters, digits, "." "_" or "-" (system streams start with $), not ${JSON.stringify(prefix.slice(0, 40))}`, { prefix });
+  }
 };
 
 /** The EventStore port over an EventStoreDB client the caller owns (close() leaves it open). */
@@ -154,6 +161,7 @@ export function eventStoreDBStoreFromConnectionString(connectionString: string, 
 
 function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptions, ownsClient: boolean, defaultName: string): EventStore {
   const prefix = options.prefix ?? '';
+  const serverPrefix = prefix === '' ? '' : prefix + SEPARATOR;
   const pageSize = Math.max(2, options.pageSize ?? 1000);
   const retry = {
     maxAttempts: options.resubscribe?.maxAttempts ?? 10,
@@ -170,16 +178,17 @@ function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptio
 
   /** The server's name for one of our streams. */
   const serverStream = (stream: string): string => {
-    if (stream === '' || (prefix === '' && stream.startsWith('$'))) {
+    if (stream === '' || stream.startsWith('$') || stream.includes(SEPARATOR)) {
       throw new LedgerError('INVALID_INPUT', `"${stream}" is not a stream name this store writes`, { stream });
     }
-    return prefix + stream;
+    return serverPrefix + stream;
   };
 
   /** Our name for a server stream, or undefined when it is a system stream or another prefix's. */
   const ownStream = (event: ServerEvent): string | undefined => {
-    if (event.type.startsWith('$') || event.streamId.startsWith('$') || !event.streamId.startsWith(prefix)) return undefined;
-    return event.streamId.slice(prefix.length);
+    if (event.type.startsWith('$') || event.streamId.startsWith('$') || !event.streamId.startsWith(serverPrefix)) return undefined;
+    const stream = event.streamId.slice(serverPrefix.length);
+    return stream.includes(SEPARATOR) ? undefined : stream;
   };
 
   const recorded = (event: ServerEvent | undefined, stream: string): RecordedEvent => {
@@ -362,7 +371,7 @@ function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptio
 
   const subscribe = (options: { readonly after?: Position } = {}): Subscription => {
     const refused = closed;
-    const filter: Filter = prefix === '' ? excludeSystemEvents() : streamNameFilter({ prefixes: [prefix] });
+    const filter: Filter = prefix === '' ? excludeSystemEvents() : streamNameFilter({ prefixes: [serverPrefix] });
     let stop!: () => void;
     const stopped = new Promise<undefined>((resolve) => (stop = () => resolve(undefined)));
     let isStopped = false;

@@ -39,6 +39,8 @@ const SCHEMA = `
     UNIQUE (stream, revision)
   )`;
 const COLUMNS = 'position, id, stream, revision, type, data';
+/** Below every SQLite integer key. */
+const BEFORE_ANY_ROW = -(2n ** 63n);
 
 interface EventRow {
   readonly position: bigint;
@@ -129,8 +131,9 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
   };
 
   const readAll = (options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> => {
-    const page = (after: Position, limit: number) => guard(() => sql.all.all(after, limit));
-    return paged(options.after ?? 0n, options.maxCount, page, (row) => row.position);
+    const page = (after: Position, limit: number) => guard(() => (after === BEFORE_ANY_ROW ? sql.allFrom : sql.all).all(after, limit));
+    // From the very start by default: a row whose position was set to 0 or below is still read.
+    return paged(options.after ?? BEFORE_ANY_ROW, options.maxCount, page, (row) => row.position);
   };
 
   const lastEvent = async (stream: string): Promise<RecordedEvent | undefined> => {
@@ -140,8 +143,8 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
 
   const subscribe = (options: { readonly after?: Position } = {}): Subscription => {
     // After close, the first poll's guard refuses with CLOSED.
-    const fetchAfter = (after: Position) => guard(() => sql.all.all(after, PAGE_SIZE)).map((row) => recorded(row));
-    const sub = pollingSubscription(options.after ?? 0n, fetchAfter, () => subscriptions.delete(sub));
+    const fetchAfter = (after: Position) => guard(() => (after === BEFORE_ANY_ROW ? sql.allFrom : sql.all).all(after, PAGE_SIZE)).map((row) => recorded(row));
+    const sub = pollingSubscription(options.after ?? BEFORE_ANY_ROW, fetchAfter, () => subscriptions.delete(sub));
     subscriptions.add(sub);
     return { [Symbol.asyncIterator]: sub.iterator, close: async () => sub.end() };
   };
@@ -174,6 +177,7 @@ function prepareStatements(db: Database.Database) {
     ),
     last: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`),
     all: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    allFrom: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
     idStored: db.prepare<[string], { stream: string }>('SELECT stream FROM events WHERE id = ?'),
   };
 }

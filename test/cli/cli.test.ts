@@ -45,7 +45,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     const file = join(dir, 'bad.jsonl');
     const lines = good.split('\n');
     writeFileSync(file, [lines[0], '{"type": "DataUsed", oops', lines[1], JSON.stringify({ ...JSON.parse(lines[2]!), categories: ['Bad Category'] })].join('\n'));
-    const r = cli(['import', file, '--key', key, '--ledger', ledger]);
+    const r = cli(['import', file, '--key', key, '--ledger', ledger, '--backfill']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${file}:2: (line): not JSON`);
     expect(r.stderr).toContain(`${file}:4: categories.0: expected Category, got "Bad Category"`);
@@ -56,11 +56,11 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
   it('import records a good file, and a second import of it records nothing twice', () => {
     const file = join(dir, 'good.jsonl');
     writeFileSync(file, good);
-    const first = cli(['import', file, '--key', key, '--ledger', ledger]);
+    const first = cli(['import', file, '--key', key, '--ledger', ledger, '--backfill']);
     expect(first.stdout).toContain('imported 3 fact(s)');
     expect(first.status).toBe(0);
     const rows = countRows();
-    const again = cli(['import', file, '--key', key, '--ledger', ledger]);
+    const again = cli(['import', file, '--key', key, '--ledger', ledger, '--backfill']);
     expect(again.stdout).toContain('imported 0 fact(s)');
     expect(again.stdout).toContain('3 already recorded');
     expect(countRows()).toBe(rows);
@@ -72,17 +72,17 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     const [first, second] = good.split('\n').map((l) => (l ? { ...JSON.parse(l), id } : l));
     const twice = join(dir, 'twice.jsonl');
     writeFileSync(twice, jsonl(first!, second!));
-    const r = cli(['import', twice, '--key', key, '--ledger', ledger]);
+    const r = cli(['import', twice, '--key', key, '--ledger', ledger, '--backfill']);
     expect(r.stderr).toContain(`${twice}:2: id: id ${id} is already used on line 1`);
     expect(r.status).toBe(1);
 
     const rows = countRows();
     const once = join(dir, 'once.jsonl');
     writeFileSync(once, jsonl(first!));
-    expect(cli(['import', once, '--key', key, '--ledger', ledger]).status).toBe(0);
+    expect(cli(['import', once, '--key', key, '--ledger', ledger, '--backfill']).status).toBe(0);
     const clash = join(dir, 'clash.jsonl');
     writeFileSync(clash, jsonl({ ...JSON.parse(good.split('\n')[1]!), subject: 'u-1', at: at(9) }, { ...(second as object), subject: 'u-1' }));
-    const c = cli(['import', clash, '--key', key, '--ledger', ledger]);
+    const c = cli(['import', clash, '--key', key, '--ledger', ledger, '--backfill']);
     expect(c.stderr).toContain(`${clash}:2: event id ${id} is already recorded`);
     expect(c.stderr).toContain('The 0 fact(s) before this batch were imported');
     expect(c.status).toBe(1);

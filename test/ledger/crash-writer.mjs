@@ -1,12 +1,12 @@
 // Child process for crash.test.ts: records batches of BATCH facts, one subject a batch, until killed.
 // Runs the built library (npm test builds first), so the parent can SIGKILL a real writer mid-append.
 import { openLedger } from '../../dist/src/ledger/ledger.js';
-import { nodeSigner, randomSeed } from '../../dist/src/seal/signers.js';
+import { nodeSigner } from '../../dist/src/seal/signers.js';
 import { sqliteStore } from '../../dist/src/store/sqlite.js';
 
-const [path, batchText, mode] = process.argv.slice(2);
+const [path, batchText, mode, seedHex] = process.argv.slice(2);
 const BATCH = Number(batchText);
-const ledger = await openLedger({ store: sqliteStore(path), signer: nodeSigner(randomSeed()), signing: mode });
+const ledger = await openLedger({ store: sqliteStore(path), signer: nodeSigner(Buffer.from(seedHex, 'hex')), signing: mode });
 process.send?.('ready');
 for (let n = 0; ; n++) {
   const subject = `u-${n % 50}`;

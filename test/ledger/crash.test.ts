@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +21,11 @@ const countEvents = async (path: string): Promise<number> => {
 };
 
 /** Starts a writer, lets it append until at least `atLeast` events are in the file, then SIGKILLs it. */
+// The service's key: every writer process, and the one that carries on after the crash, signs with it.
+const SEED = randomBytes(32);
+
 const killMidAppend = async (path: string, mode: string, atLeast: number) => {
-  const child = fork(WRITER, [path, String(BATCH), mode], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(WRITER, [path, String(BATCH), mode, SEED.toString('hex')], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -49,8 +53,8 @@ describe.skipIf(!existsSync(join(import.meta.dirname, '../../dist/src/ledger/led
     expect(result.checked).toBeGreaterThanOrEqual(2_000);
     await ledger.close();
     // A new writer carries on from where the dead one stopped, onto the same chains.
-    const { nodeSigner, randomSeed } = await import('../../src/seal/signers.js');
-    const next = await openLedger({ store: sqliteStore(path), signer: nodeSigner(randomSeed()) });
+    const { nodeSigner } = await import('../../src/seal/signers.js');
+    const next = await openLedger({ store: sqliteStore(path), signer: nodeSigner(SEED) });
     await next.record({ type: 'DataUsed', at: '2026-03-02T00:00:00Z', subject: 'u-0', categories: ['user.contact.email'], purpose: 'provide-service', actor: 'after-crash' });
     expect((await next.verify()).findings).toEqual([]);
     await next.close();

@@ -25,8 +25,10 @@ describe(`a ledger on EventStoreDB (${target ? 'real server' : 'emulator'})`, ()
   it('records across streams and verifies clean after the client re-parsed every envelope', async () => {
     const p = prefix();
     const ledger = await openLedger({ store: eventStoreDBStoreFromConnectionString(url, { prefix: p }), signer: nodeSigner(randomSeed()) });
-    await ledger.record([DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }]);
-    await ledger.record({ ...DataUsed, purpose: 'personalization' });
+    // History dated in the past: recorded as declared backfill, judged by its own times.
+    const history = { backfill: true };
+    await ledger.record([DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }], history);
+    await ledger.record({ ...DataUsed, purpose: 'personalization' }, history);
     const { integrity, report } = await ledger.audit({ at: '2026-04-01T00:00:00Z' });
     expect(integrity.findings).toEqual([]);
     expect(integrity.checked).toBe(7);
@@ -36,7 +38,8 @@ describe(`a ledger on EventStoreDB (${target ? 'real server' : 'emulator'})`, ()
 
   it('two writers racing on one subject stream turn wrong-version answers into retries and leave one chain', async () => {
     const p = prefix();
-    const [a, b] = await Promise.all([0, 1].map(() => openLedger({ store: eventStoreDBStoreFromConnectionString(url, { prefix: p }), signer: nodeSigner(randomSeed()) })));
+    const seed = randomSeed();
+    const [a, b] = await Promise.all([0, 1].map(() => openLedger({ store: eventStoreDBStoreFromConnectionString(url, { prefix: p }), signer: nodeSigner(seed) })));
     const writes = Array.from({ length: 16 }, (_, i) => (i % 2 ? a! : b!).record({ ...DataUsed, at: `2026-03-01T10:00:${String(i).padStart(2, '0')}Z` }));
     const revisions = (await Promise.all(writes)).flat().map((r) => r.revision);
     expect(new Set(revisions).size).toBe(16);
@@ -59,7 +62,7 @@ describe(`a ledger on EventStoreDB (${target ? 'real server' : 'emulator'})`, ()
   it.skipIf(!built)('the CLI verifies and audits an esdb:// ledger', async () => {
     const p = prefix();
     const ledger = await openLedger({ store: eventStoreDBStoreFromConnectionString(url, { prefix: p }), signer: nodeSigner(randomSeed()) });
-    await ledger.record([DataCollected, DataUsed]);
+    await ledger.record([DataCollected, DataUsed], { backfill: true });
     await ledger.close();
     const verify = await cliAsync(['verify', '--ledger', url, '--prefix', p]);
     expect(verify.stdout).toContain('4 event(s) in');

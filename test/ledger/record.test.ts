@@ -81,7 +81,9 @@ describe('record', () => {
 
   it('two writers racing on one subject stream leave one unbroken chain', async () => {
     const store = memoryStore();
-    const [w1, w2] = await Promise.all([openLedger({ store, signer: nodeSigner(randomSeed()) }), openLedger({ store, signer: nodeSigner(randomSeed()) })]);
+    // Two processes of one service, signing with its key.
+    const seed = randomSeed();
+    const [w1, w2] = await Promise.all([openLedger({ store, signer: nodeSigner(seed) }), openLedger({ store, signer: nodeSigner(seed) })]);
     const writes = Array.from({ length: 40 }, (_, i) => (i % 2 ? w1 : w2).record({ ...DataUsed, at: `2026-03-01T09:00:${String(i).padStart(2, '0')}Z` }));
     const results = (await Promise.all(writes)).flat();
     expect(new Set(results.map((r) => r.revision)).size).toBe(40);

@@ -94,13 +94,16 @@ describe('verify', () => {
     const lying = lyingStore(store, (e) => (e.id === target ? withData(e, (d) => (d.sig = '00'.repeat(64))) : e));
     const r = await verifyThrough(lying);
     expect(r.findings.map((f) => f.code)).toEqual(['BAD_SIGNATURE', 'MALFORMED_EVENT']);
-    expect(r.findings[1]!.message).toMatch(/not a sealed envelope: id: .*; .*fact/);
+    expect(r.findings[1]!.message).toMatch(/not a sealed envelope: v: .*; ledger: .*; id: .*; .*fact/);
   });
 
   it('reports an event signed with a key after it was revoked', async () => {
     const store = memoryStore();
     const old = await openLedger({ store, signer: nodeSigner(randomSeed()) });
-    const admin = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    // The admin key is endorsed by the first key: a KeyRegistered the trusted key signs.
+    const adminSigner = nodeSigner(randomSeed());
+    await old.record({ type: 'KeyRegistered', at: day(1), keyId: adminSigner.keyId, publicKey: Buffer.from(adminSigner.publicKey).toString('hex'), owner: 'admin' });
+    const admin = await openLedger({ store, signer: adminSigner });
     await old.record({ ...DataCollected, at: day(1) });
     await admin.record({ type: 'KeyRevoked', at: day(2), keyId: old.signer!.keyId, reason: 'laptop stolen' });
     const [late] = await old.record({ ...DataUsed, at: day(3) });

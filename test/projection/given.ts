@@ -12,7 +12,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { decodeFact, type Fact } from '../../src/domain/facts.js';
 import { policyPublished, seedPolicy, type Policy } from '../../src/domain/policy.js';
 import { streamOf } from '../../src/domain/streams.js';
-import { GENESIS, type Envelope } from '../../src/seal/envelope-types.js';
+import { ENVELOPE_FORMAT, GENESIS, type Envelope } from '../../src/seal/envelope-types.js';
 import {
   applyCompliance,
   checkFact,
@@ -135,6 +135,8 @@ export const sealed = (f: Fact): Envelope => {
   const revision = revisions.get(stream) ?? 0;
   revisions.set(stream, revision + 1);
   return {
+    v: ENVELOPE_FORMAT,
+    ledger: 'test.local/given',
     id,
     stream,
     revision,

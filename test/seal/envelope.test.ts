@@ -6,7 +6,7 @@ import { sampleFacts } from '../fixtures/facts.js';
 import type { Fact } from '../../src/domain/facts.js';
 
 const facts = Object.values(sampleFacts) as Fact[];
-const ctx = { stream: 'subject-ü-1', head: undefined, keyId: 'k-1', recordedAt: '2026-03-01T00:00:00.123Z', ids: facts.map((_, i) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`) };
+const ctx = { ledger: 'test.local/envelope', stream: 'subject-ü-1', head: undefined, keyId: 'k-1', recordedAt: '2026-03-01T00:00:00.123Z', ids: facts.map((_, i) => `01900000-0000-7000-8000-${String(i).padStart(12, '0')}`) };
 
 describe('the envelope', () => {
   it('hashes the RFC 8785 canonical JSON of its body: the written-out form equals the general one', () => {

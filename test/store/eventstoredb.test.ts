@@ -192,7 +192,10 @@ describe(`eventstoredb behaviour over the ${where}`, () => {
     const store = eventStoreDBStore(client, { prefix });
     const start = (await store.append('marker', [event('Marker')], 'no_stream')).position;
     await client.appendToStream(`$system-${randomUUID()}`, jsonEvent({ type: 'Whatever', data: {} }));
-    await client.appendToStream(`${prefix}subject-1`, jsonEvent({ type: '$metadata-like', data: {} }));
+    await client.appendToStream(`${prefix}/subject-1`, jsonEvent({ type: '$metadata-like', data: {} }));
+    // A prefix that begins with ours is another tenant's: never read.
+    await client.appendToStream(`${prefix}2/subject-1`, jsonEvent({ type: 'AnotherTenant', data: {} }));
+    await client.appendToStream(`${prefix}/nested/subject-1`, jsonEvent({ type: 'NotOursEither', data: {} }));
     await client.appendToStream(`other-${randomUUID()}`, jsonEvent({ type: 'NotOurs', data: {} }));
     await store.append('subject-1', [event('Ours')], 0n);
 
@@ -202,14 +205,14 @@ describe(`eventstoredb behaviour over the ${where}`, () => {
     await sub.close();
 
     // A binary event under our prefix is not an envelope this store wrote: it is read, as unreadable data.
-    await client.appendToStream(`${prefix}keys`, binaryEvent({ type: 'KeyAdded', data: new Uint8Array([1, 2, 3]) }));
+    await client.appendToStream(`${prefix}/keys`, binaryEvent({ type: 'KeyAdded', data: new Uint8Array([1, 2, 3]) }));
     const [binary] = await collect(store.readStream('keys'));
     expect(binary).toMatchObject({ stream: 'keys', revision: 0n, data: { unreadable: true, reason: 'a binary event, not JSON' } });
 
     // The caller's client is the caller's: closing the store leaves it usable.
     await store.close();
     await refusal(store.lastEvent('subject-1'), 'CLOSED');
-    expect((await client.appendToStream(`${prefix}after-close`, jsonEvent({ type: 'Still', data: {} }))).success).toBe(true);
+    expect((await client.appendToStream(`${prefix}/after-close`, jsonEvent({ type: 'Still', data: {} }))).success).toBe(true);
     await client.dispose();
   });
 
@@ -294,7 +297,7 @@ describe.skipIf(REAL_SERVER !== undefined)('eventstoredb round trips (in-process
   const callsDuring = async (server: Emulator, prefix: string, run: () => Promise<unknown>) => {
     const from = server.calls.length;
     await run().catch(() => undefined);
-    return server.calls.slice(from).filter((c) => c.stream.startsWith(prefix)).map((c) => `${c.rpc} ${c.stream.slice(prefix.length)}`);
+    return server.calls.slice(from).filter((c) => c.stream.startsWith(`${prefix}/`)).map((c) => `${c.rpc} ${c.stream.slice(prefix.length + 1)}`);
   };
 
   it('appends a batch of 100 events in one Append call: no read, no other stream, 100 events in $all', async () => {
@@ -338,7 +341,7 @@ describe.skipIf(REAL_SERVER !== undefined)('eventstoredb when the connection fai
     const store = eventStoreDBStoreFromConnectionString(server.connectionString, { prefix });
     await store.append('subject-1', [event('Collected')], 'no_stream');
     const batch = events(3, 'Used');
-    server.failNextAppendAfterCommit(`${prefix}subject-1`);
+    server.failNextAppendAfterCommit(`${prefix}/subject-1`);
     const cut = await refusal(store.append('subject-1', batch, 0n), 'STORE_UNAVAILABLE');
     expect(cut.details).toMatchObject({ stream: 'subject-1', message: expect.any(String) });
 
@@ -356,7 +359,7 @@ describe.skipIf(REAL_SERVER !== undefined)('eventstoredb when the connection fai
     const store = eventStoreDBStoreFromConnectionString(server.connectionString, { prefix });
     await store.append('subject-2', [event('Collected')], 'no_stream');
     const batch = events(3, 'Used');
-    server.failNextAppendBeforeCommit(`${prefix}subject-2`);
+    server.failNextAppendBeforeCommit(`${prefix}/subject-2`);
     await refusal(store.append('subject-2', batch, 0n), 'STORE_UNAVAILABLE');
 
     expect((await untilAvailable(() => collect(store.readStream('subject-2')))).map((e) => e.type)).toEqual(['Collected']);
@@ -371,7 +374,7 @@ describe.skipIf(REAL_SERVER !== undefined)('eventstoredb when the connection fai
     const prefix = freshPrefix();
     const store = eventStoreDBStoreFromConnectionString(server.connectionString, { prefix });
     const batch = events(2, 'Used');
-    server.failNextAppendAfterCommit(`${prefix}subject-5`);
+    server.failNextAppendAfterCommit(`${prefix}/subject-5`);
     await refusal(store.append('subject-5', batch, 'no_stream'), 'STORE_UNAVAILABLE');
 
     const head = await untilAvailable(() => store.lastEvent('subject-5'));

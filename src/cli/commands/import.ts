@@ -22,7 +22,7 @@ const failedAt = (e: unknown, file: string, batch: readonly Fact[], lines: reado
 };
 
 export const importCommand = async (args: readonly string[]): Promise<number> => {
-  const { values, positionals } = parse(args, { ...ledgerOptions, key: { type: 'string' }, signing: { type: 'string' } }, 1);
+  const { values, positionals } = parse(args, { ...ledgerOptions, key: { type: 'string' }, signing: { type: 'string' }, backfill: { type: 'boolean' } }, 1);
   const file = positionals[0];
   if (!file) throw new LedgerError('INVALID_INPUT', 'import needs a FILE.jsonl');
   if (!values.key) throw new LedgerError('INVALID_INPUT', '--key FILE is required: facts are signed as they are recorded');
@@ -48,7 +48,7 @@ export const importCommand = async (args: readonly string[]): Promise<number> =>
   try {
     for (let i = 0; i < facts.length; i += BATCH) {
       const batch = facts.slice(i, i + BATCH);
-      const results = await ledger.record(batch).catch((e: unknown) => {
+      const results = await ledger.record(batch, { backfill: values.backfill === true }).catch((e: unknown) => {
         throw failedAt(e, file, batch, lines.slice(i, i + BATCH), recorded + duplicates);
       });
       for (const r of results) r.duplicate ? duplicates++ : recorded++;
@@ -58,6 +58,10 @@ export const importCommand = async (args: readonly string[]): Promise<number> =>
     bar.done();
     await ledger.close();
   }
-  console.log(`imported ${recorded} fact(s) into ${ledger.store.name}` + (duplicates ? `; ${duplicates} already recorded (same ids), skipped` : ''));
+  console.log(
+    `imported ${recorded} fact(s) into ${ledger.store.name}` +
+      (values.backfill ? ' as declared backfill (their times are your word: the audit shows them as asserted)' : '') +
+      (duplicates ? `; ${duplicates} already recorded (same ids), skipped` : ''),
+  );
   return 0;
 };
