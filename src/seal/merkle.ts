@@ -10,19 +10,20 @@ export const HASH_SIZE = 32;
 type OneShot = (alg: string, data: Uint8Array, enc: 'buffer') => Uint8Array;
 const oneShot = (crypto as { hash?: OneShot }).hash;
 
-const sha256 = (data: Uint8Array): Uint8Array => {
+/** SHA-256 of bytes, as a plain Uint8Array. */
+export const sha256Bytes = (data: Uint8Array): Uint8Array => {
   const d = oneShot ? oneShot('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest();
   return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 };
 
 /** MTH({}) = SHA-256 of the empty string. */
-export const EMPTY_ROOT: Uint8Array = sha256(new Uint8Array(0));
+export const EMPTY_ROOT: Uint8Array = sha256Bytes(new Uint8Array(0));
 
 /** Leaf hash: SHA-256(0x00 || data). */
 export const leafHash = (data: Uint8Array): Uint8Array => {
   const buf = new Uint8Array(1 + data.length);
   buf.set(data, 1);
-  return sha256(buf);
+  return sha256Bytes(buf);
 };
 
 /** Interior node hash: SHA-256(0x01 || left || right). */
@@ -31,7 +32,7 @@ export const nodeHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
   buf[0] = 1;
   buf.set(left, 1);
   buf.set(right, 1 + left.length);
-  return sha256(buf);
+  return sha256Bytes(buf);
 };
 
 const isSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
