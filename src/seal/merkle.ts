@@ -1,0 +1,156 @@
+// RFC 9162 Merkle tree hashing and proof verification (§2.1), over SHA-256.
+// Sizes and indices are JS numbers up to 2^53 - 1: halving is Math.floor(x / 2), never `>>`,
+// which truncates to 32 bits.
+import * as crypto from 'node:crypto';
+import { bytesEqual } from './bytes.js';
+import { HOLDS, refuse, type ProofCheck } from './checked.js';
+
+export const HASH_SIZE = 32;
+
+type OneShot = (alg: string, data: Uint8Array, enc: 'buffer') => Uint8Array;
+const oneShot = (crypto as { hash?: OneShot }).hash;
+
+/** SHA-256 of bytes, as a plain Uint8Array. */
+export const sha256Bytes = (data: Uint8Array): Uint8Array => {
+  const d = oneShot ? oneShot('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest();
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+};
+
+/** MTH({}) = SHA-256 of the empty string. */
+export const EMPTY_ROOT: Uint8Array = sha256Bytes(new Uint8Array(0));
+
+/** Leaf hash: SHA-256(0x00 || data). */
+export const leafHash = (data: Uint8Array): Uint8Array => {
+  const buf = new Uint8Array(1 + data.length);
+  buf.set(data, 1);
+  return sha256Bytes(buf);
+};
+
+/** Interior node hash: SHA-256(0x01 || left || right). */
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
+  const buf = new Uint8Array(1 + left.length + right.length);
+  buf[0] = 1;
+  buf.set(left, 1);
+  buf.set(right, 1 + left.length);
+  return sha256Bytes(buf);
+};
+
+const isSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
+const half = (n: number): number => Math.floor(n / 2);
+const odd = (n: number): boolean => n % 2 === 1;
+
+const badHash = (what: string, h: Uint8Array): string | undefined =>
+  h instanceof Uint8Array && h.length === HASH_SIZE ? undefined : `${what} is not a ${HASH_SIZE}-byte hash`;
+
+const badProofHash = (proof: readonly Uint8Array[]): string | undefined => {
+  for (let i = 0; i < proof.length; i++) {
+    const bad = badHash(`proof element ${i}`, proof[i]!);
+    if (bad) return bad;
+  }
+  return undefined;
+};
+
+export interface InclusionClaim {
+  readonly index: number;
+  readonly size: number;
+  readonly leafHash: Uint8Array;
+  /** Sibling hashes from the leaf up to the root. */
+  readonly proof: readonly Uint8Array[];
+  readonly root: Uint8Array;
+}
+
+/** RFC 9162 §2.1.3.2: does `proof` show leaf `index` in the tree of `size` leaves with `root`? */
+export const verifyInclusion = (claim: InclusionClaim): ProofCheck => {
+  const { index, size, proof, root } = claim;
+  if (!isSize(index) || !isSize(size)) return refuse('index and size must be non-negative safe integers');
+  if (index >= size) return refuse(`leaf index ${index} is not below the tree size ${size}`);
+  const bad = badHash('leaf hash', claim.leafHash) ?? badHash('root', root) ?? badProofHash(proof);
+  if (bad) return refuse(bad);
+  let fn = index;
+  let sn = size - 1;
+  let r = claim.leafHash;
+  for (const p of proof) {
+    if (sn === 0) return refuse(`proof is longer than an inclusion proof for index ${index} in size ${size}`);
+    if (odd(fn) || fn === sn) {
+      r = nodeHash(p, r);
+      while (!odd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  if (sn !== 0) return refuse(`proof is shorter than an inclusion proof for index ${index} in size ${size}`);
+  return bytesEqual(r, root) ? HOLDS : refuse('the proof leads to another root');
+};
+
+export interface ConsistencyClaim {
+  readonly size1: number;
+  readonly size2: number;
+  readonly root1: Uint8Array;
+  readonly root2: Uint8Array;
+  readonly proof: readonly Uint8Array[];
+}
+
+const isPowerOfTwo = (n: number): boolean => {
+  let x = n;
+  while (x > 1 && !odd(x)) x = half(x);
+  return x === 1;
+};
+
+/**
+ * RFC 9162 §2.1.4.2: is the tree of `size2` leaves with `root2` an append-only extension of
+ * the tree of `size1` leaves with `root1`? Equal sizes need an empty proof and equal roots.
+ * A proof from size 0 is refused, as transparency-dev does: every tree extends the empty
+ * one, so a caller (a witness with no previous checkpoint) decides that case itself.
+ */
+export const verifyConsistency = (claim: ConsistencyClaim): ProofCheck => {
+  const { size1, size2, root1, root2, proof } = claim;
+  if (!isSize(size1) || !isSize(size2)) return refuse('sizes must be non-negative safe integers');
+  if (size1 > size2) return refuse(`size1 ${size1} is greater than size2 ${size2}: a log never shrinks`);
+  if (size1 === 0) return refuse('a consistency proof from size 0 proves nothing: every tree extends the empty tree');
+  const bad = badHash('root1', root1) ?? badHash('root2', root2) ?? badProofHash(proof);
+  if (bad) return refuse(bad);
+  if (size1 === size2) {
+    if (proof.length !== 0) return refuse('equal sizes need an empty proof');
+    return bytesEqual(root1, root2) ? HOLDS : refuse('equal sizes with different roots: the log forked');
+  }
+  if (proof.length === 0) return refuse(`an empty proof cannot show size ${size1} is consistent with size ${size2}`);
+  const path = isPowerOfTwo(size1) ? [root1, ...proof] : proof;
+  let fn = size1 - 1;
+  let sn = size2 - 1;
+  while (odd(fn)) {
+    fn = half(fn);
+    sn = half(sn);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return refuse(`proof is longer than a consistency proof from ${size1} to ${size2}`);
+    if (odd(fn) || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (!odd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = half(fn);
+    sn = half(sn);
+  }
+  if (sn !== 0) return refuse(`proof is shorter than a consistency proof from ${size1} to ${size2}`);
+  if (!bytesEqual(fr, root1)) return refuse('the proof does not lead to root1');
+  return bytesEqual(sr, root2) ? HOLDS : refuse('the proof does not lead to root2');
+};
+
+/** The largest power of two strictly below n (n >= 2). */
+export const splitPoint = (n: number): number => {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+};
