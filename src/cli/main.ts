@@ -6,17 +6,25 @@ import { importCommand } from './commands/import.js';
 import { reportCommand } from './commands/report.js';
 import { keygenCommand } from './commands/keygen.js';
 import { verifyCommand } from './commands/verify.js';
+import { checkpointCommand } from './commands/checkpoint.js';
+import { witnessCommand } from './commands/witness.js';
 
 const USAGE = `privacy-ledger — a signed, hash-chained ledger of what is done with personal data
 
 usage: privacy-ledger <command> [options]
   keygen --out DIR [--id KEYID]                 a new Ed25519 key pair (secret file mode 0600)
-  import FILE.jsonl --key FILE [--signing per-event|per-batch]
+  import FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill]
                                                 record one fact a line; any bad line: nothing is recorded
-  verify [--trust FILE.pub ...] [--json]        every signature and chain link
-  audit [--at TIME] [--json] [--trust FILE.pub ...]
+                                                --backfill: the file is history, its times asserted by you
+  verify [--trust PUB ...] [--checkpoint FILE ...] [--witness PUB ...] [--json]
+                                                every signature, chain link, key endorsement and checkpoint
+  audit [--at TIME] [--json] [--trust/--checkpoint/--witness as verify]
                                                 the compliance report: every use and disclosure judged
-  report --subject ID [--at TIME] [--json]      a subject access report
+  report --subject ID [--at TIME] [--json] [--trust/--checkpoint/--witness as verify]
+                                                a subject access report
+  checkpoint --key FILE [--out FILE]            sign the log as it stands (C2SP checkpoint) and record it
+  witness CHECKPOINT --key FILE --state DIR --trust LOG.pub [--out FILE]
+                                                cosign a checkpoint that extends the last one cosigned
   demo [--dir DIR] [--subjects N] [--ledger esdb://...]
                                                 record sixty realistic days under the seed policy, then audit
 --ledger PATH|esdb://...  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
@@ -29,6 +37,8 @@ const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   audit: auditCommand,
   report: reportCommand,
   demo: demoCommand,
+  checkpoint: checkpointCommand,
+  witness: witnessCommand,
 };
 
 export const main = async (argv: readonly string[]): Promise<number> => {

@@ -3,7 +3,7 @@ import { isIsoTimestamp } from '../../domain/ids.js';
 import { renderAuditTable } from '../../audit/render.js';
 import { printFindings } from '../findings.js';
 import { parse } from '../args.js';
-import { ledgerOptions, openCliLedger } from '../open.js';
+import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
 import { progress } from '../progress.js';
 
 /** `--at` as given, or now: an ISO-8601 UTC instant, so a report can be reproduced. */
@@ -14,21 +14,25 @@ export const evaluationTime = (at: string | undefined): string => {
 };
 
 export const auditCommand = async (args: readonly string[]): Promise<number> => {
-  const { values } = parse(args, { ...ledgerOptions, at: { type: 'string' }, json: { type: 'boolean' }, trust: { type: 'string', multiple: true } });
+  const { values } = parse(args, { ...ledgerOptions, ...verificationOptions, at: { type: 'string' }, json: { type: 'boolean' } });
   const at = evaluationTime(values.at);
+  const held = await loadVerification(values);
   const ledger = await openCliLedger(values);
   const bar = progress('audited');
   try {
-    const { integrity, report } = await ledger.audit({ at, keepEveryVerdict: values.json === true, onProgress: (n) => bar.update(n) });
+    const { integrity, report } = await ledger.audit({ ...held, at, keepEveryVerdict: values.json === true, onProgress: (n) => bar.update(n) });
     bar.done();
     if (values.json) {
-      console.log(JSON.stringify({ ledger: integrity.store, integrity: { checked: integrity.checked, findings: integrity.findings }, ...report }, null, 2));
+      const { findings, checked, treeSize, root, checkpoints, keys } = integrity;
+      console.log(JSON.stringify({ ledger: integrity.store, integrity: { checked, findings, treeSize, root, checkpoints, keys }, ...report }, null, 2));
     } else {
-      console.log(renderAuditTable(report));
+      // An integrity failure comes first: a report on facts that do not verify proves nothing.
       if (integrity.findings.length > 0) {
-        console.log(`\nINTEGRITY: ${integrity.findings.length} finding(s) — the facts above cannot all be trusted:`);
+        console.log(`INTEGRITY: ${integrity.findings.length} finding(s) — the report below cannot be trusted:`);
         printFindings(integrity.findings, (l) => console.log('  ' + l));
+        console.log('');
       }
+      console.log(renderAuditTable(report));
     }
     return integrity.findings.length > 0 ? 3 : report.violations.length > 0 ? 2 : 0;
   } finally {
