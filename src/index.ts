@@ -6,6 +6,21 @@ export { sha256Hex } from './seal/hash.js';
 export { GENESIS, chain, decodeEnvelope, hashOf, bodyOf, type Envelope, type EnvelopeBody, type SigningMode, type ChainHead } from './seal/envelope.js';
 export { nodeSigner, naclSigner, nodeVerifier, naclVerifier, keyIdOf, publicKeyOfSeed, randomSeed, type Signer, type SignatureVerifier } from './seal/signers.js';
 export { generateKeyFiles, loadSigner, loadTrustedKey, type TrustedKey, type PublicKeyFile, type SecretKeyFile } from './seal/keys.js';
+export { type Accepted, type Refused, type Checked, type Holds, type ProofCheck } from './seal/checked.js';
+export { HASH_SIZE, EMPTY_ROOT, leafHash, nodeHash, verifyInclusion, verifyConsistency, type InclusionClaim, type ConsistencyClaim } from './seal/merkle.js';
+export { compactRange, compactRangeFromJSON, type CompactRange, type CompactRangeState } from './seal/compact-range.js';
+export { merkleLog, type MerkleLog } from './seal/merkle-log.js';
+export {
+  SIG_TYPE_ED25519, SIG_TYPE_COSIGNATURE_V1, MAX_SIGNATURES, naclVerify, keyHashOf, isValidKeyName, formatVerifierKey, parseVerifierKey,
+  ed25519NoteSigner, ed25519NoteVerifier, signNote, addSignatures, splitNote, openNote,
+  type SignatureType, type Ed25519Verify, type Ed25519SigningKey, type NoteSigner, type NoteVerifier, type NoteVerifierKey, type NoteSignature,
+  type OpenedNote, type SplitNote,
+} from './seal/note.js';
+export {
+  formatCheckpoint, parseCheckpoint, signCheckpoint, openCheckpoint, cosign, cosignatureKeyHash, cosignatureVerifier, witnessKey,
+  verifyCosignature, verifyCosignatures,
+  type LogCheckpoint, type OpenCheckpointOptions, type OpenedCheckpoint, type WitnessSigner, type Cosignature,
+} from './seal/checkpoint.js';
 export { integrityChecker, type IntegrityCode, type IntegrityFinding, type IntegrityOptions } from './seal/verify.js';
 export * from './store/port.js';
 export { memoryStore } from './store/memory.js';

@@ -10,7 +10,7 @@ import {
   type Ed25519SigningKey, type Ed25519Verify, type NoteSigner, type NoteVerifier, type NoteVerifierKey, type OpenedNote,
 } from './note.js';
 
-export interface Checkpoint {
+export interface LogCheckpoint {
   /** The log's identity: a schema-less URL-like name, no spaces or `+`. */
   readonly origin: string;
   readonly size: number;
@@ -27,7 +27,7 @@ export interface OpenCheckpointOptions {
 }
 
 export interface OpenedCheckpoint {
-  readonly checkpoint: Checkpoint;
+  readonly checkpoint: LogCheckpoint;
   readonly note: OpenedNote;
 }
 
@@ -48,7 +48,7 @@ const SIZE = /^(0|[1-9][0-9]*)$/;
 const badOrigin = (origin: string): string | undefined =>
   origin.length === 0 ? 'the origin is empty' : /[\s+]/u.test(origin) ? `the origin "${origin}" contains a space or "+"` : undefined;
 
-const badCheckpoint = (cp: Checkpoint): string | undefined => {
+const badCheckpoint = (cp: LogCheckpoint): string | undefined => {
   if (!Number.isSafeInteger(cp.size) || cp.size < 0) return `the size ${cp.size} is not a non-negative safe integer`;
   if (!(cp.root instanceof Uint8Array) || cp.root.length !== HASH_SIZE) return `the root is not a ${HASH_SIZE}-byte hash`;
   const ext = cp.extensions.findIndex((l) => l.length === 0 || l.includes('\n'));
@@ -57,14 +57,14 @@ const badCheckpoint = (cp: Checkpoint): string | undefined => {
 };
 
 /** The checkpoint body: origin, size, base64 root, extension lines, each ending in a newline. */
-export const formatCheckpoint = (cp: Checkpoint): string => {
+export const formatCheckpoint = (cp: LogCheckpoint): string => {
   const bad = badCheckpoint(cp);
   if (bad) throw new LedgerError('INVALID_INPUT', `not a checkpoint: ${bad}`);
   return [cp.origin, String(cp.size), base64Encode(cp.root), ...cp.extensions].map((l) => l + '\n').join('');
 };
 
 /** Parses a checkpoint body strictly, naming what is wrong. */
-export const parseCheckpoint = (body: string): Checked<Checkpoint> => {
+export const parseCheckpoint = (body: string): Checked<LogCheckpoint> => {
   if (!body.endsWith('\n')) return refuse('a checkpoint ends in a newline');
   const lines = body.slice(0, -1).split('\n');
   if (lines.length < 3) return refuse('a checkpoint has an origin, a size and a root line');
@@ -82,7 +82,7 @@ export const parseCheckpoint = (body: string): Checked<Checkpoint> => {
 };
 
 /** Formats and signs a checkpoint; the log's key name should be its origin. */
-export const signCheckpoint = (cp: Checkpoint, signers: readonly NoteSigner[]): string => signNote(formatCheckpoint(cp), signers);
+export const signCheckpoint = (cp: LogCheckpoint, signers: readonly NoteSigner[]): string => signNote(formatCheckpoint(cp), signers);
 
 /** Opens a checkpoint note: signed by one of the log's keys (see openNote), well formed, of the expected origin. */
 export const openCheckpoint = (note: string | Uint8Array, options: OpenCheckpointOptions): Checked<OpenedCheckpoint> => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { base64Decode, base64Encode, hexEncode, utf8Encode } from '../../src/seal/bytes.js';
 import {
   cosign, cosignatureKeyHash, cosignatureVerifier, formatCheckpoint, openCheckpoint, parseCheckpoint, signCheckpoint, verifyCosignature,
-  verifyCosignatures, witnessKey, type Checkpoint,
+  verifyCosignatures, witnessKey, type LogCheckpoint,
 } from '../../src/seal/checkpoint.js';
 import { EMPTY_ROOT, leafHash } from '../../src/seal/merkle.js';
 import { ed25519NoteSigner, ed25519NoteVerifier, formatVerifierKey, openNote, splitNote } from '../../src/seal/note.js';
@@ -19,7 +19,7 @@ const witnessSeed = new Uint8Array(32).fill(0x22);
 const witness = { ...nodeSigner(witnessSeed), name: 'witness.example/w1' };
 const witnessVkey = formatVerifierKey(witness.name, witness.publicKey, 4);
 const root = leafHash(utf8Encode('root'));
-const cp: Checkpoint = { origin: ORIGIN, size: 42, root, extensions: [] };
+const cp: LogCheckpoint = { origin: ORIGIN, size: 42, root, extensions: [] };
 const note = signCheckpoint(cp, [logSigner]);
 const TS = 1_767_225_600;
 
