@@ -13,7 +13,7 @@ const USAGE = `privacy-ledger — a signed, hash-chained ledger of what is done 
 
 usage: privacy-ledger <command> [options]
   keygen --out DIR [--id KEYID]                 a new Ed25519 key pair (secret file mode 0600)
-  import FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill]
+  import FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill] [--origin NAME]
                                                 record one fact a line; any bad line: nothing is recorded
                                                 --backfill: the file is history, its times asserted by you
   verify [--trust PUB ...] [--checkpoint FILE ...] [--witness PUB ...] [--json]

@@ -1,5 +1,5 @@
 import type { CheckpointRecorded } from '../domain/facts.js';
-import { formatCheckpoint, parseCheckpoint, verifyCosignature, witnessKey, type Checkpoint } from '../seal/checkpoint.js';
+import { formatCheckpoint, parseCheckpoint, verifyCosignature, witnessKey, type LogCheckpoint } from '../seal/checkpoint.js';
 import { bytesToHex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import type { MerkleLog } from '../seal/merkle-log.js';
@@ -29,7 +29,7 @@ interface Problem {
 }
 
 /** Opens a checkpoint note with every key the log trusted, as the note's origin names them. */
-const openCheckpoint = (note: string, keys: readonly TrustedKey[], ledger: string | undefined): { checkpoint: Checkpoint } | Problem => {
+const openCheckpoint = (note: string, keys: readonly TrustedKey[], ledger: string | undefined): { checkpoint: LogCheckpoint } | Problem => {
   const split = splitNote(note);
   if (!split.ok) return { code: 'CHECKPOINT_INVALID', message: `not a signed note: ${split.reason}` };
   const parsed = parseCheckpoint(split.value.text);
@@ -47,7 +47,7 @@ const openCheckpoint = (note: string, keys: readonly TrustedKey[], ledger: strin
 };
 
 /** The log's own root over the checkpoint's first entries must be the checkpoint's. */
-const compareRoot = (log: MerkleLog, checkpoint: Checkpoint): Problem | undefined => {
+const compareRoot = (log: MerkleLog, checkpoint: LogCheckpoint): Problem | undefined => {
   if (checkpoint.size > log.size) {
     return { code: 'CHECKPOINT_MISMATCH', message: `the checkpoint covers ${checkpoint.size} entries but the log now has only ${log.size}: entries were deleted` };
   }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LedgerError } from '../domain/errors.js';
-import { cosign, openCheckpoint, type Checkpoint } from '../seal/checkpoint.js';
+import { cosign, openCheckpoint, type LogCheckpoint } from '../seal/checkpoint.js';
 import { bytesToHex, hexToBytes, sha256Hex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import { verifyConsistency } from '../seal/merkle.js';
@@ -69,7 +69,7 @@ const writeState = async (dir: string, s: WitnessState): Promise<void> => {
   await rename(`${path}.tmp`, path);
 };
 
-const openWithLogKeys = (note: string, keys: readonly TrustedKey[]): Checkpoint => {
+const openWithLogKeys = (note: string, keys: readonly TrustedKey[]): LogCheckpoint => {
   const split = splitNote(note);
   if (!split.ok) return refuse(`not a signed note: ${split.reason}`);
   const parsed = parseCheckpoint(split.value.text);

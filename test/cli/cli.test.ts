@@ -91,7 +91,8 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
 
   it('verify passes a clean ledger, trusting the right key, and exits 3 for a key it was not given', () => {
     const ok = cli(['verify', '--ledger', ledger, '--trust', pub]);
-    expect(ok.stdout).toContain('every signature and chain link verifies');
+    expect(ok.stdout).toContain('every signature, chain link and key endorsement verifies');
+    expect(ok.stdout).toContain('key ops: given with --trust');
     expect(ok.status).toBe(0);
     const otherKeys = join(dir, 'other');
     cli(['keygen', '--out', otherKeys, '--id', 'stranger']);
@@ -114,7 +115,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     const table = cli(['audit', '--ledger', ledger, '--at', at(20)]);
     expect(table.stdout).toContain('PURPOSE_NOT_DECLARED');
     const subject = cli(['report', '--ledger', ledger, '--subject', 'u-1', '--at', at(20), '--json']);
-    expect(subject.status).toBe(0);
+    expect(subject.status).toBe(2); // the subject has a violation
     expect(JSON.parse(subject.stdout)).toMatchObject({ subject: 'u-1' });
     expect(cli(['audit', '--ledger', ledger, '--at', 'yesterday']).stderr).toContain('--at must be an ISO-8601 UTC time');
   });

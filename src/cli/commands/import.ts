@@ -22,7 +22,7 @@ const failedAt = (e: unknown, file: string, batch: readonly Fact[], lines: reado
 };
 
 export const importCommand = async (args: readonly string[]): Promise<number> => {
-  const { values, positionals } = parse(args, { ...ledgerOptions, key: { type: 'string' }, signing: { type: 'string' }, backfill: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(args, { ...ledgerOptions, key: { type: 'string' }, signing: { type: 'string' }, backfill: { type: 'boolean' }, origin: { type: 'string' } }, 1);
   const file = positionals[0];
   if (!file) throw new LedgerError('INVALID_INPUT', 'import needs a FILE.jsonl');
   if (!values.key) throw new LedgerError('INVALID_INPUT', '--key FILE is required: facts are signed as they are recorded');
