@@ -16,6 +16,7 @@ import { appender, type Pending, type Recorded } from './append.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
 import { signCheckpoint } from './log-checkpoints.js';
+import { logTracker, type LogTracker } from './log-tracker.js';
 import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
 
 export type { VerifyResult } from './verified-view.js';
@@ -169,6 +170,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
     [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
 
+  let tracker: LogTracker | undefined;
   let sinceCheckpoint = 0;
   let lastCheckpointMs = clock().getTime();
   let checkpointing: Promise<unknown> | undefined;
@@ -181,7 +183,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending, recordOptions.backfill === true));
     const recorded = pending.map((p) => results.get(p.index)!);
     sinceCheckpoint += recorded.length;
-    maybeCheckpoint();
+    await maybeCheckpoint();
     return recorded;
   };
 
@@ -227,9 +229,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const checkpoint = (): Promise<SignedCheckpoint> =>
     locked('\u0000checkpoint', async () => {
       if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it cannot sign a checkpoint');
-      const view = await currentView();
-      const size = view.log.size;
-      const root = view.log.root();
+      // Signed over the log as stored, without re-verifying it (verify does that): so that
+      // automatic checkpoints cost a read, not a replay.
+      tracker ??= logTracker(store);
+      await tracker.catchUp();
+      const size = tracker.log.size;
+      const root = tracker.log.root();
       const note = signCheckpoint({ origin: identity!, size, root, signer });
       const [recorded] = await record({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note });
       sinceCheckpoint = 0;
@@ -237,15 +242,19 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
     });
 
-  const maybeCheckpoint = (): void => {
+  /** Signs an automatic checkpoint when one is due; the record() that made it due waits for it. */
+  const maybeCheckpoint = async (): Promise<void> => {
     const auto = options.autoCheckpoint;
     if (auto === undefined || checkpointing !== undefined) return;
     const due = (auto.everyEvents !== undefined && sinceCheckpoint >= auto.everyEvents) || (auto.everyMs !== undefined && clock().getTime() - lastCheckpointMs >= auto.everyMs);
     if (!due) return;
     sinceCheckpoint = 0;
-    checkpointing = checkpoint()
-      .catch(() => undefined) // a failed automatic checkpoint is retried at the next due point; verify reports what matters
-      .finally(() => (checkpointing = undefined));
+    checkpointing = checkpoint();
+    try {
+      await checkpointing;
+    } finally {
+      checkpointing = undefined;
+    }
   };
 
   const consistencyProof = async (size1: number, size2: number): Promise<string[]> => {
