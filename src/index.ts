@@ -6,6 +6,7 @@ export { sha256Hex } from './seal/hash.js';
 export { GENESIS, chain, decodeEnvelope, hashOf, bodyOf, type Envelope, type EnvelopeBody, type SigningMode, type ChainHead } from './seal/envelope.js';
 export { nodeSigner, naclSigner, nodeVerifier, naclVerifier, keyIdOf, publicKeyOfSeed, randomSeed, type Signer, type SignatureVerifier } from './seal/signers.js';
 export { generateKeyFiles, loadSigner, loadTrustedKey, type TrustedKey, type PublicKeyFile, type SecretKeyFile } from './seal/keys.js';
+export { decodeStored, duplicateKey, storedTextOf } from './seal/strict-json.js';
 export { integrityChecker, type IntegrityCode, type IntegrityFinding, type IntegrityOptions } from './seal/verify.js';
 export * from './store/port.js';
 export { memoryStore } from './store/memory.js';

@@ -11,6 +11,7 @@ import { bytesToHex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import { integrityChecker, type IntegrityFinding } from '../seal/verify.js';
+import { decodeStored } from '../seal/strict-json.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { appender, type Pending, type Recorded } from './append.js';
 import { headCache, streamLocks } from './heads.js';
@@ -133,7 +134,7 @@ export const openLedger = async (options: LedgerOptions) => {
     locked('\u0000view', async () => {
       view ??= { state: initialComplianceState({ defaultPolicy: options.policy ?? seedPolicy }), position: 0n };
       for await (const ev of store.readAll({ after: view.position })) {
-        const env = decodeEnvelope(ev.data);
+        const env = decodeStored(ev.data, ev);
         if (E.isRight(env)) applyCompliance(view.state, env.right);
         view.position = ev.position;
       }

@@ -284,7 +284,7 @@ function recorded(row: EventRow): RecordedEvent {
   } catch (error) {
     data = unreadableData(`not JSON: ${(error as Error).message}`);
   }
-  return { id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data };
+  return { id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data, text: row.data };
 }
 
 /** Names what a unique constraint refused; the lookups run only on this failure path. */
