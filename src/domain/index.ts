@@ -7,3 +7,4 @@ export * from './policy.js';
 export * from './streams.js';
 export * from './text.js';
 export * from './limits.js';
+export * from './input.js';

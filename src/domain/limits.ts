@@ -1,7 +1,5 @@
-import * as E from 'fp-ts/lib/Either.js';
-import type { FieldError } from './codec.js';
 import { LedgerError } from './errors.js';
-import { decodeFact, type Fact } from './facts.js';
+import type { Fact } from './facts.js';
 
 /** The largest fact `record()` and `import` accept by default: 64 KiB of canonical JSON. */
 export const DEFAULT_MAX_FACT_BYTES = 64 * 1024;
@@ -45,18 +43,4 @@ export const checkedFactLimit = (limits: FactLimits): number => {
   const max = limits.maxFactBytes ?? DEFAULT_MAX_FACT_BYTES;
   if (!Number.isSafeInteger(max) || max < 1) throw new LedgerError('INVALID_INPUT', `maxFactBytes must be a positive integer, not ${String(max)}`, { maxFactBytes: max });
   return max;
-};
-
-/** `decodeFact` for input from outside: refuses what nests too deep or is larger than the limit, by name. */
-export const decodeFactWithin = (u: unknown, limits: FactLimits = {}): E.Either<FieldError[], Fact> => {
-  const max = checkedFactLimit(limits);
-  const deep = nestingProblem(u);
-  if (deep !== undefined) return E.left([{ field: '(fact)', message: deep }]);
-  const decoded = decodeFact(u);
-  if (E.isLeft(decoded)) return decoded;
-  const size = factBytes(decoded.right);
-  if (size > max) {
-    return E.left([{ field: '(fact)', message: `is ${size} bytes of canonical JSON; the limit is ${max} bytes (maxFactBytes)` }]);
-  }
-  return decoded;
 };

@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import { newEventId } from '../seal/ids.js';
-import { decodeFact, type Fact, type FactInput } from '../domain/facts.js';
+import type { Fact, FactInput } from '../domain/facts.js';
+import { decodeInputFact } from '../domain/input.js';
+import { checkedFactLimit, type FactLimits } from '../domain/limits.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
@@ -36,6 +38,8 @@ export interface LedgerOptions {
   readonly keyOwner?: string;
   /** How often record() retries after losing a race or a dropped connection. Default 10. */
   readonly maxRetries?: number;
+  /** The largest fact record() accepts, in UTF-8 bytes of canonical JSON; larger is INVALID_FACT. Default 64 KiB. */
+  readonly maxFactBytes?: number;
 }
 
 export interface VerifyResult {
@@ -67,11 +71,11 @@ export interface AuditResult {
 const LEDGER_NAMESPACE = '4b0c3d36-2f4b-4a63-9a1f-6c2f7f0e9d11';
 
 /** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
-const decodeAll = (inputs: readonly unknown[]): Pending[] => {
+const decodeAll = (inputs: readonly unknown[], limits: FactLimits): Pending[] => {
   const errors: (FieldError & { index: number })[] = [];
   const pending: Pending[] = [];
   inputs.forEach((input, index) => {
-    const r = decodeFact(input);
+    const r = decodeInputFact(input, limits);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;
@@ -90,6 +94,7 @@ export const openLedger = async (options: LedgerOptions) => {
   const { store, signer } = options;
   const mode = options.signing ?? 'per-event';
   const maxRetries = options.maxRetries ?? 10;
+  const limits: FactLimits = { maxFactBytes: checkedFactLimit(options) };
   const heads = headCache();
   const locked = streamLocks();
   let closed = false;
@@ -104,7 +109,7 @@ export const openLedger = async (options: LedgerOptions) => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs);
+    const pending = decodeAll(inputs, limits);
     const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending));
     return pending.map((p) => results.get(p.index)!);
   };
@@ -147,7 +152,7 @@ export const openLedger = async (options: LedgerOptions) => {
    */
   const check = async (input: FactInput, at: string | Date = new Date()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    const [p] = decodeAll([input]);
+    const [p] = decodeAll([input], limits);
     return checkFact(await currentView(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at);
   };
 

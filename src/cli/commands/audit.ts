@@ -1,5 +1,6 @@
 import { LedgerError } from '../../domain/errors.js';
 import { isIsoTimestamp } from '../../domain/ids.js';
+import { displayJson } from '../../audit/escape.js';
 import { renderAuditTable } from '../../audit/render.js';
 import { printFindings } from '../findings.js';
 import { parse } from '../args.js';
@@ -22,7 +23,7 @@ export const auditCommand = async (args: readonly string[]): Promise<number> => 
     const { integrity, report } = await ledger.audit({ at, keepEveryVerdict: values.json === true, onProgress: (n) => bar.update(n) });
     bar.done();
     if (values.json) {
-      console.log(JSON.stringify({ ledger: integrity.store, integrity: { checked: integrity.checked, findings: integrity.findings }, ...report }, null, 2));
+      console.log(displayJson({ ledger: integrity.store, integrity: { checked: integrity.checked, findings: integrity.findings }, ...report }));
     } else {
       console.log(renderAuditTable(report));
       if (integrity.findings.length > 0) {

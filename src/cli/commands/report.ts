@@ -1,3 +1,4 @@
+import { displayJson } from '../../audit/escape.js';
 import { renderSubjectReport } from '../../audit/render.js';
 import { parse, required } from '../args.js';
 import { ledgerOptions, openCliLedger } from '../open.js';
@@ -10,7 +11,7 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
   const ledger = await openCliLedger(values);
   try {
     const report = await ledger.subjectReport(subject, at);
-    console.log(values.json ? JSON.stringify(report, null, 2) : renderSubjectReport(report));
+    console.log(values.json ? displayJson(report) : renderSubjectReport(report));
     return 0;
   } finally {
     await ledger.close();

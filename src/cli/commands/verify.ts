@@ -1,3 +1,4 @@
+import { displayJson } from '../../audit/escape.js';
 import { parse } from '../args.js';
 import { printFindings } from '../findings.js';
 import { ledgerOptions, openCliLedger } from '../open.js';
@@ -11,7 +12,7 @@ export const verifyCommand = async (args: readonly string[]): Promise<number> =>
     const result = await ledger.verify({ onProgress: (n) => bar.update(n) });
     bar.done();
     const trustNote = values.trust?.length ? `trusting ${values.trust.length} key file(s)` : 'trusting the keys the ledger registers itself (pass --trust FILE.pub to trust only your own)';
-    if (values.json) console.log(JSON.stringify({ ...result, trust: values.trust ?? [] }, null, 2));
+    if (values.json) console.log(displayJson({ ...result, trust: values.trust ?? [] }));
     else {
       printFindings(result.findings, (l) => console.log(l));
       console.log(`${result.checked} event(s) in ${result.store}, ${trustNote}: ` + (result.findings.length ? `${result.findings.length} integrity finding(s)` : 'every signature and chain link verifies'));
