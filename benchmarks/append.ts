@@ -17,6 +17,7 @@ import type { SigningMode } from '../src/seal/envelope.js';
 import { nodeSigner, nodeVerifier, randomSeed } from '../src/seal/signers.js';
 import { randomBytes } from 'node:crypto';
 import { isEventStoreDBSpec, openStore } from '../src/store/open.js';
+import { redactLedgerSpec } from '../src/store/redact.js';
 import { sqliteStore } from '../src/store/sqlite.js';
 
 const { values } = parseArgs({
@@ -137,7 +138,7 @@ const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
   const work = batches();
   const total = work.reduce((n, b) => n + b.length, 0);
-  console.log(`append benchmark: ${fmt(total)} facts, ${fmt(SUBJECTS)} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${esdb ? values.ledger : 'SQLite WAL synchronous=FULL'}`);
+  console.log(`append benchmark: ${fmt(total)} facts, ${fmt(SUBJECTS)} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${esdb ? redactLedgerSpec(values.ledger!) : 'SQLite WAL synchronous=FULL'}`);
   console.log(`machine: ${process.version}, ${(await import('node:os')).cpus().length} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
   try {
     const ceiling = await ed25519Ceilings();

@@ -21,6 +21,7 @@ export {
   verifyCosignature, verifyCosignatures,
   type LogCheckpoint, type OpenCheckpointOptions, type OpenedCheckpoint, type WitnessSigner, type Cosignature,
 } from './seal/checkpoint.js';
+export { decodeStored, duplicateKey, storedTextOf } from './seal/strict-json.js';
 export { integrityChecker, type IntegrityCode, type IntegrityFinding, type IntegrityOptions } from './seal/verify.js';
 export * from './store/port.js';
 export { memoryStore } from './store/memory.js';

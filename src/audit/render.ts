@@ -6,6 +6,7 @@ import type {
   Violation,
   ViolationCode,
 } from '../projection/compliance-types.js';
+import { displayLines } from './escape.js';
 
 /** Each rule in one line, as a privacy officer would say it (DESIGN §5). */
 export const RULES: Readonly<Record<ViolationCode, string>> = {
@@ -97,7 +98,7 @@ export const renderAuditTable = (report: ComplianceReport): string => {
     report.violations.length === 0 ? 'Violations: none' : `Violations (${n(report.violations.length)})`,
     ...(report.violations.length === 0 ? [] : [...codeTable(report.violations), '', ...violationLines(report.violations)]),
   ];
-  return out.join('\n');
+  return displayLines(out);
 };
 
 const useLine = (u: UseVerdict): string => {
@@ -165,5 +166,5 @@ export const renderSubjectReport = (r: SubjectReport): string => {
     ...violationLines(r.violations),
     ...(r.obligations.length === 0 ? [] : ['', 'Open obligations', ...obligationLines(r.obligations)]),
   ];
-  return out.join('\n');
+  return displayLines(out);
 };

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { escapeForDisplay } from '../audit/escape.js';
 import { isLedgerError } from '../domain/errors.js';
 import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
@@ -13,7 +14,7 @@ const USAGE = `privacy-ledger — a signed, hash-chained ledger of what is done 
 
 usage: privacy-ledger <command> [options]
   keygen --out DIR [--id KEYID]                 a new Ed25519 key pair (secret file mode 0600)
-  import FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill] [--origin NAME]
+  import FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill] [--origin NAME] [--max-fact-bytes N]
                                                 record one fact a line; any bad line: nothing is recorded
                                                 --backfill: the file is history, its times asserted by you
   verify [--trust PUB ...] [--checkpoint FILE ...] [--witness PUB ...] [--json]
@@ -49,14 +50,14 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   }
   const command = commands[name];
   if (!command) {
-    console.error(`unknown command "${name}"\n\n${USAGE}`);
+    console.error(`unknown command "${escapeForDisplay(name)}"\n\n${USAGE}`);
     return 1;
   }
   try {
     return await command(args);
   } catch (e) {
-    if (isLedgerError(e)) console.error(`privacy-ledger ${name}: ${e.message}`);
-    else console.error(`privacy-ledger ${name}: unexpected error: ${(e as Error).stack ?? String(e)}`);
+    if (isLedgerError(e)) console.error(`privacy-ledger ${name}: ${escapeForDisplay(e.message)}`);
+    else console.error(`privacy-ledger ${name}: unexpected error: ${escapeForDisplay((e as Error).stack ?? String(e))}`);
     return 1;
   }
 };

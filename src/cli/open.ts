@@ -19,14 +19,18 @@ export const verificationOptions = {
 
 /** Opens the ledger a command names with --ledger (SQLite path or esdb:// string). */
 export const openCliLedger = async (
-  values: { ledger?: string; prefix?: string; key?: string; trust?: string[]; origin?: string },
+  values: { ledger?: string; prefix?: string; key?: string; trust?: string[]; origin?: string; maxFactBytes?: number },
   signing?: SigningMode,
 ): Promise<Ledger> => {
   const signer = values.key ? await loadSigner(values.key) : undefined;
   const trust = await Promise.all((values.trust ?? []).map(loadTrustedKey));
   const store = await openStore(values.ledger, values.prefix ? { prefix: values.prefix } : {});
   try {
-    return await openLedger({ store, signer, trust, signing, ...(values.origin === undefined ? {} : { origin: values.origin }) });
+    return await openLedger({
+      store, signer, trust, signing,
+      ...(values.origin === undefined ? {} : { origin: values.origin }),
+      ...(values.maxFactBytes === undefined ? {} : { maxFactBytes: values.maxFactBytes }),
+    });
   } catch (e) {
     await store.close();
     throw e;

@@ -60,10 +60,14 @@ export const closedType = <R extends t.Props, O extends t.Props>(name: string, r
 const isBranch = (type: t.Decoder<unknown, unknown> | undefined): boolean =>
   type instanceof t.IntersectionType || type instanceof t.UnionType;
 
+// Bounded whatever the input: a huge string is cut before it is quoted, a container is
+// summarized rather than serialized (it may nest deep enough to overflow the stack).
 const describe = (v: unknown): string => {
   if (v === undefined) return 'missing';
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+  if (typeof v === 'string') return v.length > 60 ? JSON.stringify(v.slice(0, 57)).slice(0, -1) + '..."' : JSON.stringify(v);
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : `an array of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return typeof v === 'bigint' || typeof v === 'symbol' || typeof v === 'function' ? `a ${typeof v}` : String(v);
 };
 
 /** io-ts errors as one `FieldError` per offending field, deduplicated (unions report once per branch). */

@@ -2,7 +2,8 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { Category } from './categories.js';
 import { closedType, fieldErrors, nonEmptyArray, type FieldError } from './codec.js';
-import { EventId, IsoTimestamp, NonEmptyString, SubjectId } from './ids.js';
+import { EventId, IsoTimestamp, SubjectId } from './ids.js';
+import { FreeText } from './text.js';
 
 // The closed sets of DESIGN §2. Everything else (purpose, reason, recipient, category)
 // is a string judged later against the policy: the ledger records what happened, lawful or not.
@@ -14,7 +15,7 @@ export const Severity = t.keyof({ low: null, medium: null, high: null, critical:
 export type Severity = t.TypeOf<typeof Severity>;
 export const Audience = t.union([t.literal('all'), SubjectId], 'Audience');
 
-const Purpose = NonEmptyString;
+const Purpose = FreeText;
 const Categories = nonEmptyArray(Category, 'Categories');
 const Purposes = nonEmptyArray(Purpose, 'Purposes');
 const NonNegativeNumber = t.refinement(t.number, (n) => Number.isFinite(n) && n >= 0, 'NonNegativeNumber');
@@ -27,49 +28,49 @@ const fact = <K extends string, R extends t.Props, O extends t.Props = {}>(type:
   );
 
 export const PolicyPublished = fact('PolicyPublished', {
-  version: NonEmptyString,
+  version: FreeText,
   effectiveAt: IsoTimestamp,
   purposes: Purposes,
-  disclosureReasons: nonEmptyArray(NonEmptyString, 'DisclosureReasons'),
+  disclosureReasons: nonEmptyArray(FreeText, 'DisclosureReasons'),
   material: t.boolean,
   disclosureNoticeDays: NonNegativeNumber,
   incidentReportHours: NonNegativeNumber,
   incidentNoticeHours: NonNegativeNumber,
 });
-export const PolicyNoticeSent = fact('PolicyNoticeSent', { version: NonEmptyString, channel: Channel, audience: Audience });
+export const PolicyNoticeSent = fact('PolicyNoticeSent', { version: FreeText, channel: Channel, audience: Audience });
 export const DataCollected = fact('DataCollected', {
   subject: SubjectId,
   categories: Categories,
   source: CollectionSource,
   purposes: Purposes,
-  policyVersion: NonEmptyString,
-  actor: NonEmptyString,
+  policyVersion: FreeText,
+  actor: FreeText,
 });
 export const PurposeAssessed = fact('PurposeAssessed', {
   purpose: Purpose,
   compatibleWith: t.array(Purpose),
   compatible: t.boolean,
-  actor: NonEmptyString,
+  actor: FreeText,
 });
-export const DataUsed = fact('DataUsed', { subject: SubjectId, categories: Categories, purpose: Purpose, actor: NonEmptyString });
+export const DataUsed = fact('DataUsed', { subject: SubjectId, categories: Categories, purpose: Purpose, actor: FreeText });
 export const ConsentGranted = fact(
   'ConsentGranted',
-  { subject: SubjectId, purposes: Purposes, policyVersion: NonEmptyString, method: NonEmptyString },
-  { recipients: t.array(NonEmptyString) },
+  { subject: SubjectId, purposes: Purposes, policyVersion: FreeText, method: FreeText },
+  { recipients: t.array(FreeText) },
 );
 export const ConsentWithdrawn = fact('ConsentWithdrawn', { subject: SubjectId, purposes: Purposes });
 export const DataDisclosed = fact(
   'DataDisclosed',
-  { subject: SubjectId, categories: Categories, recipient: NonEmptyString, reason: NonEmptyString, actor: NonEmptyString },
-  { legalRef: NonEmptyString, consentRef: EventId, noticeDeferredUntil: IsoTimestamp, deferralRef: NonEmptyString },
+  { subject: SubjectId, categories: Categories, recipient: FreeText, reason: FreeText, actor: FreeText },
+  { legalRef: FreeText, consentRef: EventId, noticeDeferredUntil: IsoTimestamp, deferralRef: FreeText },
 );
 export const SubjectNotified = fact('SubjectNotified', { subject: SubjectId, about: EventId, channel: Channel });
 export const AccessGranted = fact(
   'AccessGranted',
-  { staff: SubjectId, categories: Categories, purposes: Purposes, confidentialityRef: NonEmptyString, actor: NonEmptyString },
+  { staff: SubjectId, categories: Categories, purposes: Purposes, confidentialityRef: FreeText, actor: FreeText },
   { until: IsoTimestamp },
 );
-export const AccessRevoked = fact('AccessRevoked', { staff: SubjectId, actor: NonEmptyString });
+export const AccessRevoked = fact('AccessRevoked', { staff: SubjectId, actor: FreeText });
 export const PersonnelAccessed = fact('PersonnelAccessed', {
   staff: SubjectId,
   subject: SubjectId,
@@ -82,7 +83,7 @@ export const IncidentDetected = fact('IncidentDetected', {
   subjects: t.array(SubjectId),
   severity: Severity,
 });
-export const IncidentReported = fact('IncidentReported', { incident: SubjectId, authority: NonEmptyString });
+export const IncidentReported = fact('IncidentReported', { incident: SubjectId, authority: FreeText });
 export const IncidentSubjectsNotified = fact('IncidentSubjectsNotified', {
   incident: SubjectId,
   channel: Channel,
@@ -92,12 +93,12 @@ export const ErasureRequested = fact('ErasureRequested', { subject: SubjectId })
 export const SubjectErased = fact('SubjectErased', { subject: SubjectId });
 // A raw Ed25519 public key, 32 bytes as 64 hex characters.
 const PublicKeyHex = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'PublicKeyHex');
-export const KeyRegistered = fact('KeyRegistered', { keyId: SubjectId, publicKey: PublicKeyHex, owner: NonEmptyString });
-export const KeyRevoked = fact('KeyRevoked', { keyId: SubjectId, reason: NonEmptyString });
+export const KeyRegistered = fact('KeyRegistered', { keyId: SubjectId, publicKey: PublicKeyHex, owner: FreeText });
+export const KeyRevoked = fact('KeyRevoked', { keyId: SubjectId, reason: FreeText });
 const Sha256Hex = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex');
 const TreeSize = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'TreeSize');
 /** The ledger signed a checkpoint of its own log: the first `size` entries have Merkle root `root`; `note` is the signed note. */
-export const CheckpointRecorded = fact('CheckpointRecorded', { size: TreeSize, root: Sha256Hex, note: NonEmptyString });
+export const CheckpointRecorded = fact('CheckpointRecorded', { size: TreeSize, root: Sha256Hex, note: t.string });
 
 export const factCodecs = {
   PolicyPublished,

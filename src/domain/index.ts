@@ -5,3 +5,6 @@ export * from './codec.js';
 export * from './facts.js';
 export * from './policy.js';
 export * from './streams.js';
+export * from './text.js';
+export * from './limits.js';
+export * from './input.js';

@@ -80,9 +80,11 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
   const recordedIn = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
     const found = new Map<string, Envelope>();
     for await (const ev of store.readStream(stream, { fromRevision })) {
-      if (!ids.has(ev.id)) continue;
+      // Ids compare without regard to case: a row written before ids were kept in lower case still counts.
+      const id = ev.id.toLowerCase();
+      if (!ids.has(id)) continue;
       const env = decodeEnvelope(ev.data);
-      if (E.isRight(env)) found.set(ev.id, env.right);
+      if (E.isRight(env)) found.set(id, env.right);
       if (found.size === ids.size) break;
     }
     return found;

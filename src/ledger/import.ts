@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
-import { decodeFact, type Fact } from '../domain/facts.js';
+import type { Fact } from '../domain/facts.js';
+import { decodeInputFact } from '../domain/input.js';
+import type { FactLimits } from '../domain/limits.js';
 import { sha256Hex } from '../seal/hash.js';
 
 export interface LineError {
@@ -23,9 +25,10 @@ const IMPORT_NAMESPACE = '0f6b1d9e-7c1a-4f7e-8a53-2b1f0c9d4e77';
 /**
  * Parses a JSON-lines file of facts, validating every line before anything is recorded.
  * A fact without an id gets one derived from the file's hash and its line number, so
- * importing the same file again (after a crash, say) records nothing twice.
+ * importing the same file again (after a crash, say) records nothing twice. Ids come out in
+ * lower case, and a fact larger than `limits.maxFactBytes` is refused like any bad line.
  */
-export const parseFactLines = (text: string): ParsedFacts => {
+export const parseFactLines = (text: string, limits: FactLimits = {}): ParsedFacts => {
   const fileHash = sha256Hex(text);
   const facts: Fact[] = [];
   const lines: number[] = [];
@@ -41,19 +44,19 @@ export const parseFactLines = (text: string): ParsedFacts => {
       errors.push({ line, field: '(line)', message: `not JSON: ${(e as Error).message}` });
       return;
     }
-    const r = decodeFact(value);
+    const r = decodeInputFact(value, limits);
     if (E.isLeft(r)) {
       errors.push(...r.left.map((err) => ({ line, ...err })));
       return;
     }
     const id = r.right.id;
     if (id !== undefined) {
-      const first = idLines.get(id.toLowerCase());
+      const first = idLines.get(id);
       if (first !== undefined) {
         errors.push({ line, field: 'id', message: `id ${id} is already used on line ${first}` });
         return;
       }
-      idLines.set(id.toLowerCase(), line);
+      idLines.set(id, line);
     }
     facts.push(id ? r.right : ({ ...r.right, id: uuidv5(`${fileHash}:${line}`, IMPORT_NAMESPACE) } as Fact));
     lines.push(line);

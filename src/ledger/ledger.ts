@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import { newEventId } from '../seal/ids.js';
-import { decodeFact, type Fact, type FactInput } from '../domain/facts.js';
+import type { Fact, FactInput } from '../domain/facts.js';
+import { decodeInputFact } from '../domain/input.js';
+import { checkedFactLimit, type FactLimits } from '../domain/limits.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
@@ -52,6 +54,8 @@ export interface LedgerOptions {
   readonly clockToleranceMs?: number;
   /** Sign and record a checkpoint automatically every N events and/or T milliseconds of recording. */
   readonly autoCheckpoint?: AutoCheckpointOptions;
+  /** The largest fact record() accepts, in UTF-8 bytes of canonical JSON; larger is INVALID_FACT. Default 64 KiB. */
+  readonly maxFactBytes?: number;
 }
 
 export interface AutoCheckpointOptions {
@@ -125,11 +129,11 @@ export interface Ledger {
 const LEDGER_NAMESPACE = '4b0c3d36-2f4b-4a63-9a1f-6c2f7f0e9d11';
 
 /** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
-const decodeAll = (inputs: readonly unknown[]): Pending[] => {
+const decodeAll = (inputs: readonly unknown[], limits: FactLimits): Pending[] => {
   const errors: (FieldError & { index: number })[] = [];
   const pending: Pending[] = [];
   inputs.forEach((input, index) => {
-    const r = decodeFact(input);
+    const r = decodeInputFact(input, limits);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;
@@ -156,6 +160,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const mode = options.signing ?? 'per-event';
   const maxRetries = options.maxRetries ?? 10;
   const clock = options.clock ?? (() => new Date());
+  const limits: FactLimits = { maxFactBytes: checkedFactLimit(options) };
   const heads = headCache();
   const locked = streamLocks();
   let closed = false;
@@ -179,7 +184,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs);
+    const pending = decodeAll(inputs, limits);
     const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending, recordOptions.backfill === true));
     const recorded = pending.map((p) => results.get(p.index)!);
     sinceCheckpoint += recorded.length;
@@ -222,7 +227,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const check = async (input: FactInput, at: string | Date = clock()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    const [p] = decodeAll([input]);
+    const [p] = decodeAll([input], limits);
     return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
@@ -296,7 +301,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       // identity. Not retried onto another head: a process that loses this race (another created
       // the ledger first) reads the winner's identity and opens that ledger like any other.
       const genesis = appender({ store, ledger: () => identity!, clock, signer, mode, heads: headCache(), maxRetries: 0 });
-      await locked('keys', () => genesis(decodeAll([keyRegistration(signer, options, clock)]))).catch((e: unknown) => {
+      await locked('keys', () => genesis(decodeAll([keyRegistration(signer, options, clock)], limits))).catch((e: unknown) => {
         if (!isLedgerError(e, 'CONFLICT_RETRIES_EXHAUSTED') && !isLedgerError(e, 'DUPLICATE_EVENT_ID')) throw e;
       });
       const settled = await readIdentity(store);

@@ -30,8 +30,8 @@ export interface RunProjectionOptions<S> {
   readonly store: EventStore;
   readonly projection: Projection<S>;
   readonly checkpoints: CheckpointStore;
-  /** Turns a stored event's data into an envelope (the seal's `decodeEnvelope`). */
-  readonly decode: (data: unknown) => E.Either<readonly FieldError[], Envelope>;
+  /** Turns a stored event's data into an envelope (the seal's `decodeEnvelope`, or `decodeStored`, which also checks the stored text). */
+  readonly decode: (data: unknown, event: RecordedEvent) => E.Either<readonly FieldError[], Envelope>;
   /** Keep following live events after catching up, until `stop()`. Default false: run to the end once. */
   readonly follow?: boolean;
   /** Save a checkpoint after this many events (default 50,000)... */
@@ -93,7 +93,7 @@ export const runProjection = <S>(options: RunProjectionOptions<S>): ProjectionRu
 
   /** Applies one event; true when a checkpoint is due. */
   const handle = (e: RecordedEvent): boolean => {
-    const decoded = safely(decode, e.data);
+    const decoded = safely(decode, e);
     if (E.isLeft(decoded)) {
       malformed++;
       options.onMalformed?.({ position: e.position, id: e.id, type: e.type, stream: e.stream, errors: decoded.left });
@@ -146,9 +146,9 @@ export const runProjection = <S>(options: RunProjectionOptions<S>): ProjectionRu
 };
 
 /** A decoder that throws is a malformed event too, never a crash of the fold. */
-const safely = (decode: RunProjectionOptions<unknown>['decode'], data: unknown): E.Either<readonly FieldError[], Envelope> => {
+const safely = (decode: RunProjectionOptions<unknown>['decode'], e: RecordedEvent): E.Either<readonly FieldError[], Envelope> => {
   try {
-    return decode(data);
+    return decode(e.data, e);
   } catch (err) {
     return E.left([{ field: '(event)', message: err instanceof Error ? err.message : String(err) }]);
   }

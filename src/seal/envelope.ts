@@ -4,6 +4,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { closedType, fieldErrors, type FieldError } from '../domain/codec.js';
 import { decodeFact, type Fact } from '../domain/facts.js';
 import { EventId, IsoTimestamp } from '../domain/ids.js';
+import { nestingProblem } from '../domain/limits.js';
 import { canonicalize } from './canonical.js';
 import { sha256Hex } from './hash.js';
 import { isUnreadableData } from '../store/port.js';
@@ -92,6 +93,8 @@ const EnvelopeShape = closedType(
 export const decodeEnvelope = (data: unknown): E.Either<FieldError[], Envelope> =>
   isUnreadableData(data)
     ? E.left([{ field: '(event)', message: `the stored data is unreadable: ${data.reason}` }])
+    : nestingProblem(data) !== undefined
+    ? E.left([{ field: '(event)', message: `the stored data is ${nestingProblem(data)}` }])
     : pipe(
     EnvelopeShape.decode(data),
     E.mapLeft(fieldErrors),

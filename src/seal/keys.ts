@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LedgerError } from '../domain/errors.js';
 import { bytesToHex } from './hash.js';
@@ -45,20 +45,37 @@ export const generateKeyFiles = async (
   return { keyId: id, secretPath, publicPath };
 };
 
-const readJson = async (path: string): Promise<Record<string, unknown>> => {
-  let text: string;
+/** The text of a key file; a secret key file must be private to its owner, as ssh insists. */
+const readKeyText = async (path: string, secret: boolean): Promise<string> => {
+  let handle: FileHandle | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    handle = await open(path, 'r');
+    // Checked on the open file, so the file read is the file checked.
+    const { mode } = await handle.stat();
+    if (secret && process.platform !== 'win32' && (mode & 0o077) !== 0) {
+      const shown = (mode & 0o777).toString(8).padStart(4, '0');
+      throw new LedgerError('KEY_INVALID', `secret key file ${path} is readable by group or others (mode ${shown}): it is refused; run chmod 600 ${path}`, { path, mode: shown });
+    }
+    return await handle.readFile('utf8');
   } catch (e) {
-    throw new LedgerError('KEY_INVALID', `cannot read key file ${path}: ${(e as Error).message}`, { path });
+    if (e instanceof LedgerError) throw e;
+    throw new LedgerError('KEY_INVALID', `cannot read key file ${path}: ${(e as NodeJS.ErrnoException).code ?? 'read failed'}`, { path });
+  } finally {
+    await handle?.close();
   }
+};
+
+// Never the parser's message: V8 quotes the text around the error, which is the seed.
+const readJson = async (path: string, secret: boolean): Promise<Record<string, unknown>> => {
+  const text = await readKeyText(path, secret);
+  let v: unknown;
   try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null) throw new Error('not an object');
-    return v as Record<string, unknown>;
-  } catch (e) {
-    throw new LedgerError('KEY_INVALID', `key file ${path} is not key JSON: ${(e as Error).message}`, { path });
+    v = JSON.parse(text) as unknown;
+  } catch {
+    throw new LedgerError('KEY_INVALID', `key file ${path} is not key JSON (it does not parse; its content is not shown)`, { path });
   }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new LedgerError('KEY_INVALID', `key file ${path} is not key JSON (not an object)`, { path });
+  return v as Record<string, unknown>;
 };
 
 const field = (obj: Record<string, unknown>, name: string, path: string, re: RegExp): string => {
@@ -67,9 +84,9 @@ const field = (obj: Record<string, unknown>, name: string, path: string, re: Reg
   return v;
 };
 
-/** Loads a secret key file into a signer, refusing one whose seed does not give its own public key. */
+/** Loads a secret key file into a signer, refusing one readable by group or others, or whose seed does not give its own public key. */
 export const loadSigner = async (path: string, make: (seed: Uint8Array, keyId: string) => Signer = nodeSigner): Promise<Signer> => {
-  const obj = await readJson(path);
+  const obj = await readJson(path, true);
   const keyId = field(obj, 'keyId', path, /^.+$/);
   const seedHex = field(obj, 'seed', path, HEX32);
   const signer = make(Uint8Array.from(Buffer.from(seedHex, 'hex')), keyId);
@@ -81,7 +98,7 @@ export const loadSigner = async (path: string, make: (seed: Uint8Array, keyId: s
 
 /** Loads a `.pub` (or `.key`: only its public half is read) file as a trusted key. */
 export const loadTrustedKey = async (path: string): Promise<TrustedKey> => {
-  const obj = await readJson(path);
+  const obj = await readJson(path, false);
   const keyId = field(obj, 'keyId', path, /^.+$/);
   const publicKey = field(obj, 'publicKey', path, HEX32);
   return { keyId, publicKey: Uint8Array.from(Buffer.from(publicKey, 'hex')) };

@@ -6,6 +6,7 @@ import { bytesToHex, checkedHexBytes, hexToBytes } from './hash.js';
 import { streamOf } from '../domain/streams.js';
 import type { TrustedKey } from './keys.js';
 import { nodeVerifier, type SignatureVerifier } from './signers.js';
+import { storedTextProblem } from './strict-json.js';
 
 export type IntegrityCode =
   | 'BAD_SIGNATURE' // a signature does not verify, or an unsigned envelope is covered by none
@@ -130,7 +131,7 @@ export const integrityChecker = (options: IntegrityOptions = {}): IntegrityCheck
       report('CLOCK_REGRESSION', ev, `recorded at ${env.recordedAt}, more than ${toleranceMs / 1000} s before an earlier entry of the log (${new Date(latestRecordedMs).toISOString()})`);
     }
     if (recordedMs > latestRecordedMs) latestRecordedMs = recordedMs;
-    if (env.id !== ev.id) report('MALFORMED_EVENT', ev, `envelope id ${env.id} differs from the stored event id ${ev.id}`);
+    if (env.id.toLowerCase() !== ev.id.toLowerCase()) report('MALFORMED_EVENT', ev, `envelope id ${env.id} differs from the stored event id ${ev.id}`);
     if (env.stream !== ev.stream) report('MALFORMED_EVENT', ev, `envelope names stream "${env.stream}" but is stored in "${ev.stream}"`);
     if (BigInt(env.revision) !== ev.revision) {
       report('MALFORMED_EVENT', ev, `envelope says revision ${env.revision} but is stored at ${ev.revision}`);
@@ -257,6 +258,8 @@ export const integrityChecker = (options: IntegrityOptions = {}): IntegrityCheck
     s.lastHash = env.hash;
     s.lastId = ev.id;
     if (hashOf(bodyOf(env)) !== env.hash) report('HASH_MISMATCH', ev, `content does not hash to ${env.hash.slice(0, 12)}…: changed after it was sealed`);
+    const rewritten = storedTextProblem(ev, env);
+    if (rewritten !== undefined) report('MALFORMED_EVENT', ev, rewritten);
     learnKeys(ev, env);
     if (checkSignature(ev, env, s) && queued.length >= batchSize) {
       flush();

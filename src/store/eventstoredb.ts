@@ -35,6 +35,7 @@ import type {
   Subscription,
 } from './port.js';
 import { unreadableData } from './port.js';
+import { parseConnectionString, scrubbedStore, scrubSecrets, withScrubbedWarnings } from './redact.js';
 
 export interface EventStoreDBStoreOptions {
   /** Prepended to every stream name on write and stripped on read: what isolates ledgers sharing a server. */
@@ -142,21 +143,21 @@ export function eventStoreDBStore(client: EventStoreDBClient, options: EventStor
  * cluster. close() disposes the client it creates.
  */
 export function eventStoreDBStoreFromConnectionString(connectionString: string, options: EventStoreDBStoreOptions = {}): EventStore {
-  const parts = /^(esdb(?:\+discover)?):\/\/(?:[^@/?]*@)?([^/?]*)/i.exec(connectionString);
-  if (parts === null) {
-    throw new LedgerError('INVALID_INPUT', 'an EventStoreDB connection string starts with esdb:// or esdb+discover://', {});
+  // Taken apart once, here: the scheme in any case, credentials kept out of every name and message.
+  const parsed = parseConnectionString(connectionString);
+  if (parsed === undefined || !/^esdb(\+discover)?$/.test(parsed.scheme) || !parsed.wellFormed) {
+    const given = parsed === undefined ? '' : `, not ${parsed.redacted}`;
+    throw new LedgerError('INVALID_INPUT', `an EventStoreDB connection string starts with esdb:// or esdb+discover://${given}`, {});
   }
   checkPrefix(options.prefix);
   let client: EventStoreDBClient;
   try {
-    client = EventStoreDBClient.connectionString(connectionString);
+    client = withScrubbedWarnings(parsed.secrets, () => EventStoreDBClient.connectionString(parsed.normalized));
   } catch (error) {
-    throw new LedgerError('INVALID_INPUT', `unusable EventStoreDB connection string: ${(error as Error).message}`, {
-      message: (error as Error).message,
-    });
+    const message = scrubSecrets((error as Error).message, parsed.secrets);
+    throw new LedgerError('INVALID_INPUT', `unusable EventStoreDB connection string ${parsed.redacted}: ${message}`, { message });
   }
-  // Credentials and settings stay out of the name: it ends up in logs and reports.
-  return createStore(client, options, true, `${parts[1]!.toLowerCase()}://${parts[2]}`);
+  return scrubbedStore(createStore(client, options, true, `${parsed.scheme}://${parsed.hosts}`), parsed.secrets);
 }
 
 function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptions, ownsClient: boolean, defaultName: string): EventStore {

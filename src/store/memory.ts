@@ -1,4 +1,5 @@
 import { LedgerError } from '../domain/errors.js';
+import { canonicalAppend } from './event-ids.js';
 import { checkExpected } from './expected.js';
 import type {
   AppendResult,
@@ -38,11 +39,10 @@ export function memoryStore(): EventStore {
     pending.set(a.stream, (pending.get(a.stream) ?? 0) + a.events.length);
   };
 
-  const commit = ({ stream, events }: StreamAppend): AppendResult => {
+  const commit = ({ stream, events }: StreamAppend, copies: readonly unknown[]): AppendResult => {
     const existing = streams.get(stream) ?? [];
-    for (const e of events) {
-      // Kept as a parsed copy, as a durable store would return it: callers cannot alias it.
-      const data = JSON.parse(JSON.stringify(e.data)) as unknown;
+    for (const [i, e] of events.entries()) {
+      const data = copies[i];
       const recorded = { id: e.id, type: e.type, stream, revision: BigInt(existing.length), position: BigInt(all.length + 1), data };
       existing.push(recorded);
       all.push(recorded);
@@ -53,12 +53,16 @@ export function memoryStore(): EventStore {
     return { nextRevision: last.revision, position: last.position };
   };
 
-  const appendMany = async (appends: readonly StreamAppend[]): Promise<AppendResult[]> => {
+  const appendMany = async (given: readonly StreamAppend[]): Promise<AppendResult[]> => {
     ensureOpen();
+    const appends = given.map(canonicalAppend);
     const pending = new Map<string, number>();
     const batchIds = new Set<string>();
     for (const a of appends) validate(a, pending, batchIds);
-    const results = appends.map(commit);
+    // Kept as parsed copies, as a durable store would return them (callers cannot alias them),
+    // made before anything is committed: data that is not JSON refuses the whole call.
+    const copies = appends.map((a) => a.events.map((e) => jsonCopy(e, a.stream)));
+    const results = appends.map((a, i) => commit(a, copies[i]!));
     for (const notify of listeners) notify();
     return results;
   };
@@ -125,6 +129,14 @@ export function memoryStore(): EventStore {
 
   return { name: 'memory', append, appendMany, readStream, lastEvent, readAll, subscribe, close };
 }
+
+const jsonCopy = (e: ProposedEvent, stream: string): unknown => {
+  try {
+    return JSON.parse(JSON.stringify(e.data)) as unknown;
+  } catch (error) {
+    throw new LedgerError('INVALID_INPUT', `event ${e.id} for ${stream} has data that is not JSON: ${(error as Error).message}`, { id: e.id, stream });
+  }
+};
 
 const copy = (e: RecordedEvent): RecordedEvent => ({ ...e, data: structuredClone(e.data) });
 

@@ -46,6 +46,12 @@ export interface RecordedEvent {
   readonly revision: bigint;
   readonly position: Position;
   readonly data: unknown;
+  /**
+   * The JSON text exactly as stored, from stores that keep text (SQLite), so that a verifier can
+   * refuse text other readers would read differently (a repeated key, say). Stores that re-parse
+   * (EventStoreDB) leave it out.
+   */
+  readonly text?: string;
 }
 
 /** One stream's part of an `appendMany`. */

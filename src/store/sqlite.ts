@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { LedgerError } from '../domain/errors.js';
+import { canonicalAppend } from './event-ids.js';
 import { checkExpected } from './expected.js';
 import { unreadableData } from './port.js';
 import type {
@@ -113,8 +114,9 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
     for (const sub of subscriptions) sub.wake();
   };
 
-  const appendMany = (appends: readonly StreamAppend[]): Promise<AppendResult[]> =>
+  const appendMany = (given: readonly StreamAppend[]): Promise<AppendResult[]> =>
     new Promise((resolve, reject) => {
+      const appends = given.map(canonicalAppend);
       guard(() => checkBatch(appends));
       // Serialised before taking the write lock, so other writers wait only for the inserts.
       const data = appends.map((a) => a.events.map((e) => serialise(e, a.stream)));
@@ -288,7 +290,7 @@ function recorded(row: EventRow): RecordedEvent {
   } catch (error) {
     data = unreadableData(`not JSON: ${(error as Error).message}`);
   }
-  return { id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data };
+  return { id: row.id, type: row.type, stream: row.stream, revision: row.revision, position: row.position, data, text: row.data };
 }
 
 /** Names what a unique constraint refused; the lookups run only on this failure path. */

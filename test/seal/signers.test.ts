@@ -83,10 +83,10 @@ describe('key files', () => {
     const k = await generateKeyFiles(dir);
     const secret = JSON.parse(await readFile(k.secretPath, 'utf8'));
     const wrong = join(dir, 'wrong.key');
-    await writeFile(wrong, JSON.stringify({ ...secret, publicKey: '00'.repeat(32) }));
+    await writeFile(wrong, JSON.stringify({ ...secret, publicKey: '00'.repeat(32) }), { mode: 0o600 });
     await expect(loadSigner(wrong)).rejects.toSatisfy((e) => isLedgerError(e, 'SIGNER_MISMATCH') && e.message.includes(wrong));
     const garbled = join(dir, 'garbled.key');
-    await writeFile(garbled, '{"keyId":"x","seed":"zz"}');
+    await writeFile(garbled, '{"keyId":"x","seed":"zz"}', { mode: 0o600 });
     await expect(loadSigner(garbled)).rejects.toSatisfy((e) => isLedgerError(e, 'KEY_INVALID') && e.message.includes('"seed"'));
     await expect(loadTrustedKey(join(dir, 'missing.pub'))).rejects.toSatisfy((e) => isLedgerError(e, 'KEY_INVALID'));
   });

@@ -1,5 +1,6 @@
 import { LedgerError } from '../../domain/errors.js';
 import { isIsoTimestamp } from '../../domain/ids.js';
+import { displayJson } from '../../audit/escape.js';
 import { renderAuditTable } from '../../audit/render.js';
 import { printFindings } from '../findings.js';
 import { parse } from '../args.js';
@@ -24,7 +25,7 @@ export const auditCommand = async (args: readonly string[]): Promise<number> => 
     bar.done();
     if (values.json) {
       const { findings, checked, treeSize, root, checkpoints, keys } = integrity;
-      console.log(JSON.stringify({ ledger: integrity.store, integrity: { checked, findings, treeSize, root, checkpoints, keys }, ...report }, null, 2));
+      console.log(displayJson({ ledger: integrity.store, integrity: { checked, findings, treeSize, root, checkpoints, keys }, ...report }));
     } else {
       // An integrity failure comes first: a report on facts that do not verify proves nothing.
       if (integrity.findings.length > 0) {

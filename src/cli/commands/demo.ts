@@ -5,6 +5,7 @@ import { renderAuditTable } from '../../audit/render.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { generateKeyFiles, loadSigner, loadTrustedKey } from '../../seal/keys.js';
 import { isEventStoreDBSpec, openStore } from '../../store/open.js';
+import { redactLedgerSpec } from '../../store/redact.js';
 import { sqliteStore } from '../../store/sqlite.js';
 import { LedgerError } from '../../domain/errors.js';
 import { parse } from '../args.js';
@@ -31,7 +32,9 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
   if (values.ledger !== undefined && isEventStoreDBSpec(values.ledger)) {
     const prefix = values.prefix ?? `demo-${Date.now().toString(36)}-`;
     const spec = values.ledger;
-    return { open: () => openStore(spec, { prefix }), where: `on ${spec} under the stream prefix ${prefix}`, args: `--ledger '${spec}' --prefix ${prefix}` };
+    // Printed without its credentials: the commands below show *** where the password goes.
+    const shown = redactLedgerSpec(spec);
+    return { open: () => openStore(spec, { prefix }), where: `on ${shown} under the stream prefix ${prefix}`, args: `--ledger '${shown}' --prefix ${prefix}` };
   }
   // The demo starts its file afresh: it never takes a path to a ledger that may hold real facts.
   if (values.ledger !== undefined) {

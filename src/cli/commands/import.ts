@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { escapeForDisplay } from '../../audit/escape.js';
 import { LedgerError } from '../../domain/errors.js';
 import type { Fact } from '../../domain/facts.js';
+import { DEFAULT_MAX_FACT_BYTES } from '../../domain/limits.js';
 import { parseFactLines } from '../../ledger/import.js';
 import { parse } from '../args.js';
 import { ledgerOptions, openCliLedger } from '../open.js';
@@ -21,27 +23,35 @@ const failedAt = (e: unknown, file: string, batch: readonly Fact[], lines: reado
   });
 };
 
+/** `--max-fact-bytes` as a number of bytes, or the default. */
+const factLimitOf = (given: string | undefined): number => {
+  if (given === undefined) return DEFAULT_MAX_FACT_BYTES;
+  if (!/^[1-9][0-9]{0,12}$/.test(given)) throw new LedgerError('INVALID_INPUT', `--max-fact-bytes must be a positive whole number of bytes, not "${given}"`);
+  return Number(given);
+};
+
 export const importCommand = async (args: readonly string[]): Promise<number> => {
-  const { values, positionals } = parse(args, { ...ledgerOptions, key: { type: 'string' }, signing: { type: 'string' }, backfill: { type: 'boolean' }, origin: { type: 'string' } }, 1);
+  const { values, positionals } = parse(args, { ...ledgerOptions, key: { type: 'string' }, signing: { type: 'string' }, backfill: { type: 'boolean' }, origin: { type: 'string' }, 'max-fact-bytes': { type: 'string' } }, 1);
   const file = positionals[0];
   if (!file) throw new LedgerError('INVALID_INPUT', 'import needs a FILE.jsonl');
   if (!values.key) throw new LedgerError('INVALID_INPUT', '--key FILE is required: facts are signed as they are recorded');
   const signing = values.signing ?? 'per-event';
   if (signing !== 'per-event' && signing !== 'per-batch') throw new LedgerError('INVALID_INPUT', `--signing must be per-event or per-batch, not "${signing}"`);
+  const maxFactBytes = factLimitOf(values['max-fact-bytes']);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     throw new LedgerError('INVALID_INPUT', `cannot read ${file}: ${(e as Error).message}`);
   }
-  const { facts, lines, errors } = parseFactLines(text);
+  const { facts, lines, errors } = parseFactLines(text, { maxFactBytes });
   if (errors.length > 0) {
-    for (const e of errors) console.error(`${file}:${e.line}: ${e.field}: ${e.message}`);
+    for (const e of errors) console.error(escapeForDisplay(`${file}:${e.line}: ${e.field}: ${e.message}`));
     const lines = new Set(errors.map((e) => e.line)).size;
     console.error(`${lines} bad line(s) in ${file}: nothing was imported`);
     return 1;
   }
-  const ledger = await openCliLedger(values, signing);
+  const ledger = await openCliLedger({ ...values, maxFactBytes }, signing);
   const bar = progress('imported');
   let recorded = 0;
   let duplicates = 0;

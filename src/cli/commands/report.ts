@@ -1,3 +1,4 @@
+import { displayJson } from '../../audit/escape.js';
 import { renderSubjectReport } from '../../audit/render.js';
 import { parse, required } from '../args.js';
 import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
@@ -19,7 +20,7 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
       return 3;
     }
     const report = await ledger.subjectReport(subject, at);
-    console.log(values.json ? JSON.stringify(report, null, 2) : renderSubjectReport(report));
+    console.log(values.json ? displayJson(report) : renderSubjectReport(report));
     return report.violations.length > 0 ? 2 : 0;
   } finally {
     await ledger.close();

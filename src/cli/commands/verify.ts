@@ -1,3 +1,4 @@
+import { displayJson } from '../../audit/escape.js';
 import { parse } from '../args.js';
 import { printFindings, printTrust } from '../findings.js';
 import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
@@ -11,7 +12,7 @@ export const verifyCommand = async (args: readonly string[]): Promise<number> =>
   try {
     const result = await ledger.verify({ ...held, onProgress: (n) => bar.update(n) });
     bar.done();
-    if (values.json) console.log(JSON.stringify({ ...result, trust: values.trust ?? [] }, null, 2));
+    if (values.json) console.log(displayJson({ ...result, trust: values.trust ?? [] }));
     else {
       printFindings(result.findings, (l) => console.log(l));
       printTrust(result, values.trust?.length ?? 0, (l) => console.log(l));
