@@ -41,7 +41,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COLUMNS = 'position, id, stream, revision, type, data';
 const PAGE_SIZE = 1000;
 const LISTEN_RETRY_MS = 1000;
+/** A subscription rides out a restart or a failover: about 20 s of failed reads on top of the connect waits. */
 const SUBSCRIPTION_RETRIES = 14;
+const READ_RETRIES = 3;
 
 interface EventRow {
   readonly position: string;
@@ -182,8 +184,9 @@ export function postgresStore(poolOrConnectionString: Pool | string, options: Po
   const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
     (await appendMany([{ stream, events, expected }]))[0]!;
 
-  const rows = (text: string, params: readonly unknown[]): Promise<RecordedEvent[]> =>
-    withClient(async (client) => (await client.query<EventRow>(text, [...params])).rows.map(recorded));
+  // A read is safe to repeat: one cut off by a lost connection is tried again on a new one.
+  const rows = (text: string, params: readonly unknown[], retries = READ_RETRIES): Promise<RecordedEvent[]> =>
+    retrying(() => withClient(async (client) => (await client.query<EventRow>(text, [...params])).rows.map(recorded)), retries);
 
   const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> =>
     paged({
@@ -195,11 +198,11 @@ export function postgresStore(poolOrConnectionString: Pool | string, options: Po
       cursorAfter: (last) => last.revision + 1n,
     });
 
-  const readAfter = (after: Position, limit: number): Promise<RecordedEvent[]> =>
-    rows(`SELECT ${COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [after.toString(), limit]);
+  const readAfter = (after: Position, limit: number, retries?: number): Promise<RecordedEvent[]> =>
+    rows(`SELECT ${COLUMNS} FROM ${s}.events WHERE position > $1 ORDER BY position LIMIT $2`, [after.toString(), limit], retries);
 
   const readAll = (options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> =>
-    paged({ start: options.after ?? 0n, maxCount: options.maxCount, pageSize: PAGE_SIZE, fetch: readAfter, cursorAfter: (last) => last.position });
+    paged({ start: options.after ?? 0n, maxCount: options.maxCount, pageSize: PAGE_SIZE, fetch: (after, limit) => readAfter(after, limit), cursorAfter: (last) => last.position });
 
   const lastEvent = async (stream: string): Promise<RecordedEvent | undefined> =>
     (await rows(`SELECT ${COLUMNS} FROM ${s}.events WHERE stream = $1 ORDER BY revision DESC LIMIT 1`, [stream]))[0];
@@ -211,7 +214,7 @@ export function postgresStore(poolOrConnectionString: Pool | string, options: Po
   const subscribe = (options_: { readonly after?: Position } = {}): Subscription => {
     const sub = pollingSubscription({
       after: options_.after ?? 0n,
-      fetchAfter: (after) => retrying(() => readAfter(after, PAGE_SIZE)),
+      fetchAfter: (after) => readAfter(after, PAGE_SIZE, SUBSCRIPTION_RETRIES),
       intervalMs: () => (listener.listening() ? options.listeningPollIntervalMs ?? 5000 : options.pollIntervalMs ?? 200),
       onEnd: () => {
         subscriptions.delete(sub);
@@ -288,13 +291,13 @@ function notifications(pool: Pool, channel: string, enabled: boolean, notify: ()
   };
 }
 
-/** A subscription rides out a restart or a failover: STORE_UNAVAILABLE is retried, with backoff, for about 20 s. */
-async function retrying<T>(work: () => Promise<T>): Promise<T> {
+/** Repeats a read that STORE_UNAVAILABLE cut off, with backoff; each attempt also waits up to connectWaitMs to connect. */
+async function retrying<T>(work: () => Promise<T>, retries: number): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (!(error instanceof LedgerError && error.code === 'STORE_UNAVAILABLE') || attempt >= SUBSCRIPTION_RETRIES) throw error;
+      if (!lostConnection.has(error as object) || attempt >= retries) throw error;
       await sleep(Math.min(2000, 100 * 2 ** attempt));
     }
   }
@@ -349,10 +352,15 @@ const isTransient = (error: unknown): boolean => !(error instanceof pg.DatabaseE
 /** The server answered (a constraint, a syntax error…): the connection itself is sound. */
 const isServerAnswer = (error: unknown): boolean => error instanceof pg.DatabaseError && !/^(08|57P)/.test(error.code ?? '');
 
+/** The STORE_UNAVAILABLE errors that a lost or refused connection caused: what a repeated read may cure. */
+const lostConnection = new WeakSet<object>();
+
 function storeError(error: unknown, name: string): unknown {
   if (error instanceof LedgerError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const pgCode = error instanceof pg.DatabaseError ? error.code : undefined;
   if (pgCode === 'XX001' || pgCode === 'XX002') return new LedgerError('STORE_CORRUPT', `${name}: ${message}`, { pgCode });
-  return new LedgerError('STORE_UNAVAILABLE', `${name} failed: ${message}`, pgCode === undefined ? {} : { pgCode });
+  const mapped = new LedgerError('STORE_UNAVAILABLE', `${name} failed: ${message}`, pgCode === undefined ? {} : { pgCode });
+  if (isTransient(error)) lostConnection.add(mapped);
+  return mapped;
 }
