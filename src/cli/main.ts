@@ -17,9 +17,9 @@ usage: privacy-ledger <command> [options]
   audit [--at TIME] [--json] [--trust FILE.pub ...]
                                                 the compliance report: every use and disclosure judged
   report --subject ID [--at TIME] [--json]      a subject access report
-  demo [--dir DIR] [--subjects N] [--ledger esdb://...]
+  demo [--dir DIR] [--subjects N] [--ledger esdb://...|postgres://...]
                                                 record sixty realistic days under the seed policy, then audit
---ledger PATH|esdb://...  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
+--ledger PATH|esdb://...|postgres://...[?schema=S]  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
 exit codes: 0 clean, 1 usage or input error, 2 violations, 3 integrity failure`;
 
 const commands: Record<string, (args: readonly string[]) => Promise<number>> = {

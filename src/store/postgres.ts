@@ -66,11 +66,12 @@ interface AppendRow {
  * migrated before the first operation; an `appendMany` is one transaction.
  */
 export function postgresStore(poolOrConnectionString: Pool | string, options: PostgresStoreOptions = {}): EventStore {
-  const schema = options.schema ?? DEFAULT_SCHEMA;
-  checkSchemaName(schema);
   const owned = typeof poolOrConnectionString === 'string';
-  const pool = owned ? openPool(poolOrConnectionString, options.poolSize ?? 10) : poolOrConnectionString;
-  const name = options.name ?? `${owned ? displayName(poolOrConnectionString) : 'postgres'} (schema ${schema})`;
+  const url = owned ? parseUrl(poolOrConnectionString) : undefined;
+  const schema = options.schema ?? url?.schema ?? DEFAULT_SCHEMA;
+  checkSchemaName(schema);
+  const pool = url === undefined ? (poolOrConnectionString as Pool) : openPool(url.connectionString, options.poolSize ?? 10);
+  const name = options.name ?? `${url?.display ?? 'postgres'} (schema ${schema})`;
   const s = `"${schema}"`;
   const subscriptions = new Set<PollingSubscription>();
   let closed = false;
@@ -315,14 +316,20 @@ function openPool(connectionString: string, max: number): Pool {
   return pool;
 }
 
-/** `postgres://host:port/database`, credentials and settings left out: the name ends up in logs. */
-function displayName(connectionString: string): string {
+/**
+ * A connection string's `?schema=` (ours, not the driver's: taken out before pg sees it), and its
+ * name for messages: `postgres://host:port/database`, credentials and settings left out.
+ */
+function parseUrl(connectionString: string): { connectionString: string; schema: string | undefined; display: string } {
+  let url: URL;
   try {
-    const url = new URL(connectionString);
-    return `${url.protocol}//${url.host}${url.pathname}`;
+    url = new URL(connectionString);
   } catch {
     throw new LedgerError('INVALID_INPUT', 'a PostgreSQL connection string looks like postgres://user@host:5432/database', {});
   }
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  return { connectionString: url.toString(), schema, display: `${url.protocol}//${url.host}${url.pathname}` };
 }
 
 const serialise = (e: ProposedEvent, stream: string): string => {

@@ -4,8 +4,7 @@ import { join, relative } from 'node:path';
 import { renderAuditTable } from '../../audit/render.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { generateKeyFiles, loadSigner, loadTrustedKey } from '../../seal/keys.js';
-import { isEventStoreDBSpec, openStore } from '../../store/open.js';
-import { sqliteStore } from '../../store/sqlite.js';
+import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../../store/open.js';
 import { LedgerError } from '../../domain/errors.js';
 import { parse } from '../args.js';
 import { demoWorkload, type Planted } from '../demo/workload.js';
@@ -24,7 +23,8 @@ const demoKey = async (dir: string) => {
 
 /**
  * Where the demo records: a fresh SQLite file in DIR by default; with `--ledger esdb://…`, a
- * fresh stream prefix on that server (unless --prefix names one), so runs never mix.
+ * fresh stream prefix on that server (unless --prefix names one); with `--ledger postgres://…`, a
+ * fresh schema. So runs never mix.
  */
 const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }) => {
   if (values.ledger !== undefined && isEventStoreDBSpec(values.ledger)) {
@@ -32,14 +32,21 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
     const spec = values.ledger;
     return { open: () => openStore(spec, { prefix }), where: `on ${spec} under the stream prefix ${prefix}`, args: `--ledger '${spec}' --prefix ${prefix}` };
   }
+  if (values.ledger !== undefined && isPostgresSpec(values.ledger)) {
+    const schema = `demo_${Date.now().toString(36)}`;
+    const url = new URL(values.ledger);
+    url.searchParams.set('schema', schema);
+    const spec = url.toString();
+    return { open: () => openStore(spec), where: `on ${values.ledger} in the fresh schema ${schema}`, args: `--ledger '${spec}'` };
+  }
   // The demo starts its file afresh: it never takes a path to a ledger that may hold real facts.
   if (values.ledger !== undefined) {
-    throw new LedgerError('INVALID_INPUT', `demo records into DIR/demo.db (--dir); --ledger takes only an esdb:// server, where a fresh stream prefix is used`);
+    throw new LedgerError('INVALID_INPUT', `demo records into DIR/demo.db (--dir); --ledger takes only an esdb:// or postgres:// server, where a fresh prefix or schema is used`);
   }
   const dbPath = join(dir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) await rm(dbPath + suffix, { force: true });
   const rel = relative(process.cwd(), dbPath) || dbPath;
-  return { open: async () => sqliteStore(dbPath), where: rel, args: `--ledger ${rel}` };
+  return { open: () => openStore(dbPath), where: rel, args: `--ledger ${rel}` };
 };
 
 /** Which planted violations the audit found on the very fact they were planted on, and what else it found. */
