@@ -5,6 +5,7 @@
 #   scripts/pg-test-server.sh stop "$PG_TEST_DIR"
 # Run as root (CI), the cluster belongs to the postgres user, as initdb refuses to run as root.
 # Extra server settings go in PG_TEST_OPTIONS, e.g. PG_TEST_OPTIONS='-c synchronous_commit=off'.
+# PG_TEST_OWNER_PID=PID stops the cluster when that process ends (the test runner sets its own).
 set -euo pipefail
 
 find_bin() {
@@ -38,6 +39,10 @@ start() {
   as_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 ${PG_TEST_OPTIONS:-}" start >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
+  # With PG_TEST_OWNER_PID set, the cluster is stopped once that process is gone, however it ended.
+  if [ -n "${PG_TEST_OWNER_PID:-}" ]; then
+    nohup bash -c "while kill -0 $PG_TEST_OWNER_PID 2>/dev/null && [ -d '$dir' ]; do sleep 2; done; '$0' stop '$dir'" >/dev/null 2>&1 &
+  fi
   echo "PGURL=postgres://postgres@127.0.0.1:$port/postgres"
   echo "PG_TEST_DIR=$dir"
 }

@@ -28,7 +28,8 @@ export default function setup(project: TestProject): (() => void) | undefined {
     project.provide('postgres', { url: own, dir: undefined, script: SCRIPT });
     return undefined;
   }
-  const started = spawnSync('bash', [SCRIPT, 'start'], { encoding: 'utf8', timeout: 120_000 });
+  // Owned by this process: a run killed before its teardown still takes the cluster with it.
+  const started = spawnSync('bash', [SCRIPT, 'start'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, PG_TEST_OWNER_PID: String(process.pid) } });
   if (started.status !== 0) {
     throw new Error(
       `The PostgreSQL suites need a server and none could be started: ${started.stderr || started.error?.message}\n` +
