@@ -112,7 +112,7 @@ describe('a ledger on PostgreSQL under faults', () => {
     });
 
   it.skipIf(!canRestart()).each(['fast', 'immediate'] as const)(
-    'the server restarted (%s) under four writers: everything acknowledged is there once, the chains verify',
+    'the server restarted (%s) under four writers: everything acknowledged is there once, the chains verify (throwaway cluster only)',
     async (mode) => {
       const schema = freshSchema();
       const store = postgresTestStore({ schema });
@@ -145,7 +145,7 @@ describe('a ledger on PostgreSQL under faults', () => {
     60_000,
   );
 
-  it.skipIf(!canRestart())('a subscription rides out a restart: every event once, in order', async () => {
+  it.skipIf(!canRestart())('a subscription rides out a restart: every event once, in order (throwaway cluster only)', async () => {
     const schema = freshSchema();
     const store = postgresTestStore({ schema, pollIntervalMs: 50 });
     const sub = store.subscribe();

@@ -12,7 +12,7 @@ const { DataCollected, DataUsed } = sampleFacts;
 const cliSchemas: string[] = [];
 afterAll(() => withClient(async (c) => void (await Promise.all(cliSchemas.map((s) => c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`))))));
 
-describe(`a ledger on PostgreSQL (${process.env.PGURL ? 'the PGURL server' : 'a throwaway cluster'})`, () => {
+describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway cluster' : 'the PGURL server'})`, () => {
   it('records across streams in one transaction and audits clean', async () => {
     const ledger = await openLedger({ store: postgresTestStore(), signer: nodeSigner(randomSeed()) });
     await ledger.record([DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }]);

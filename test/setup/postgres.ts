@@ -2,6 +2,7 @@
  * Vitest global setup: the PostgreSQL suites run against the server PGURL names, or else a
  * throwaway cluster started here (scripts/pg-test-server.sh) and stopped after the run. With
  * neither, the run fails, naming what is missing: the PostgreSQL suites never pass by not running.
+ * The fault tests that restart the server run only on a throwaway cluster (PG_TEST_DIR).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -25,7 +26,8 @@ declare module 'vitest' {
 export default function setup(project: TestProject): (() => void) | undefined {
   const own = process.env.PGURL;
   if (own !== undefined && own !== '') {
-    project.provide('postgres', { url: own, dir: undefined, script: SCRIPT });
+    // PG_TEST_DIR with it: a cluster from scripts/pg-test-server.sh, which the fault tests may restart.
+    project.provide('postgres', { url: own, dir: process.env.PG_TEST_DIR || undefined, script: SCRIPT });
     return undefined;
   }
   // Owned by this process: a run killed before its teardown still takes the cluster with it.

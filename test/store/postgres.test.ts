@@ -10,7 +10,7 @@ import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { sampleFacts } from '../fixtures/facts.js';
 
-testEventStore(`postgres (${process.env.PGURL ? 'the PGURL server' : 'a throwaway cluster'})`, async () => {
+testEventStore(`postgres (${postgresUnderTest().dir ? 'a throwaway cluster' : 'the PGURL server'})`, async () => {
   const schema = freshSchema();
   return { store: postgresTestStore({ schema }), connect: () => postgresTestStore({ schema }) };
 });
