@@ -3,7 +3,8 @@ import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { postgresStore } from '../../src/store/postgres.js';
 import { sampleFacts } from '../fixtures/facts.js';
-import { built, cliAsync } from '../helpers/run.js';
+import { join } from 'node:path';
+import { built, cliAsync, ROOT, runNodeAsync } from '../helpers/run.js';
 import { freshSchema, postgresTestStore, postgresUnderTest, withClient } from '../helpers/postgres.js';
 
 // The whole ledger over PostgreSQL: record, verify and audit, two writers racing on separate pools,
@@ -72,5 +73,19 @@ describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway clust
     const json = JSON.parse(audit.stdout) as { ledger: string; violations: { code: string }[] };
     expect(json.ledger).toBe(`postgresql://${url.host}/postgres (schema ${schema})`);
     expect(json.violations.map((v) => v.code)).toEqual(['PURPOSE_NOT_DECLARED']);
+  });
+
+  it.skipIf(!built)('the append benchmark measures SQLite and PostgreSQL in the same run, stating synchronous_commit, and drops its schemas', async () => {
+    const r = await runNodeAsync(join(ROOT, 'dist/benchmarks/append.js'), ['--ledger', postgresUnderTest().url, '--events', '600', '--subjects', '6', '--batch', '50']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/then PostgreSQL [\d.]+.*synchronous_commit=(on|off|local|remote_write|remote_apply), fsync=/);
+    for (const mode of ['per-event', 'per-batch']) {
+      expect(r.stdout).toMatch(new RegExp(`sealed \\+ signed, ${mode} +sqlite +[\\d,]+ events/s`));
+      expect(r.stdout).toMatch(new RegExp(`sealed \\+ signed, ${mode} +postgres +[\\d,]+ events/s.* [\\d.]+x SQLite`));
+    }
+    expect(r.stdout).toMatch(/verify replay, per-event sigs postgres +[\d,]+ events\/s .*x SQLite +\(602 events, 0 findings\)/);
+    expect(r.status).toBe(0);
+    const left = await withClient((c) => c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
+    expect(left.rows).toEqual([]);
   });
 });
