@@ -83,7 +83,9 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
  * CREATE on the database can use a schema made for it.
  */
 export async function migrate(client: PoolClient, schema: string): Promise<void> {
-  await client.query('BEGIN');
+  // READ COMMITTED whatever the server's default: after waiting for the lock, the next statement
+  // must see the schema another store just created (a REPEATABLE READ snapshot predates the wait).
+  await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('privacy-ledger schema ' || $1))", [schema]);
     const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);

@@ -15,7 +15,8 @@ import type {
   Subscription,
 } from './port.js';
 import { DEFAULT_SCHEMA, channelOf, checkSchemaName, migrate } from './postgres-schema.js';
-import { checkBatch, duplicateEventId, paged, pollingSubscription, wrongRevision, type PollingSubscription } from './shared.js';
+import { groupedAppends } from './postgres-append.js';
+import { checkBatch, paged, pollingSubscription, type PollingSubscription } from './shared.js';
 
 export interface PostgresStoreOptions {
   /** The schema that holds this ledger, created on open: one schema per ledger. Default `privacy_ledger`. */
@@ -54,11 +55,6 @@ interface EventRow {
   readonly data: string;
 }
 
-interface AppendRow {
-  readonly ok: boolean;
-  readonly head: string | null;
-  readonly last_position: string;
-}
 
 /**
  * The EventStore port on PostgreSQL through node-postgres: a connection string (the store owns
@@ -124,18 +120,7 @@ export function postgresStore(poolOrConnectionString: Pool | string, options: Po
   };
   void ready().catch(() => undefined);
 
-  const appendOne = async (client: PoolClient, a: StreamAppend): Promise<AppendResult> => {
-    const { rows } = await client.query<AppendRow>(`SELECT ok, head, last_position FROM ${s}.append_events($1, $2, $3, $4, $5)`, [
-      a.stream,
-      typeof a.expected === 'bigint' ? a.expected.toString() : a.expected,
-      a.events.map((e) => e.id),
-      a.events.map((e) => e.type),
-      a.events.map((e) => serialise(e, a.stream)),
-    ]);
-    const row = rows[0]!;
-    if (!row.ok) throw wrongRevision(a.stream, a.expected, row.head === null ? 'no_stream' : BigInt(row.head));
-    return { nextRevision: BigInt(row.head!), position: BigInt(row.last_position) };
-  };
+  const write = groupedAppends({ schema: s, withClient });
 
   const appendMany = async (appends: readonly StreamAppend[]): Promise<AppendResult[]> => {
     ensureOpen();
@@ -144,42 +129,7 @@ export function postgresStore(poolOrConnectionString: Pool | string, options: Po
       const bad = a.events.find((e) => !UUID.test(e.id));
       if (bad !== undefined) throw new LedgerError('INVALID_INPUT', `event id "${bad.id}" is not a UUID`, { stream: a.stream, id: bad.id });
     }
-    return withClient(async (client) => {
-      let current: StreamAppend | undefined;
-      try {
-        // One append is one statement, so its own transaction: one round trip.
-        if (appends.length === 1) return [await appendOne(client, (current = appends[0]!))];
-        await client.query('BEGIN');
-        try {
-          const results: AppendResult[] = [];
-          for (const a of appends) results.push(await appendOne(client, (current = a)));
-          current = undefined;
-          await client.query('COMMIT');
-          return results;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      } catch (error) {
-        throw current === undefined ? error : await conflictError(client, error, current);
-      }
-    });
-  };
-
-  /** A refusal from a constraint or the serializer, named as the port names it; anything else as it was. */
-  const conflictError = async (client: PoolClient, error: unknown, a: StreamAppend): Promise<unknown> => {
-    if (!(error instanceof pg.DatabaseError)) return error;
-    if (error.code === '23505' && error.constraint === 'events_id_unique') {
-      const stored = /\(id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1];
-      return duplicateEventId(a.events.find((e) => e.id.toLowerCase() === stored)?.id ?? stored, a.stream);
-    }
-    // A writer outside the allocator took the revision, or a stricter isolation level refused the race.
-    if (error.code === '23505' || error.code === '40001' || error.code === '40P01') {
-      const head = await client.query<{ revision: string }>(`SELECT revision FROM ${s}.events WHERE stream = $1 ORDER BY revision DESC LIMIT 1`, [a.stream]);
-      const actual = head.rows[0]?.revision;
-      return wrongRevision(a.stream, a.expected, actual === undefined ? 'no_stream' : BigInt(actual));
-    }
-    return error;
+    return write(appends.map((a) => ({ ...a, data: a.events.map((e) => serialise(e, a.stream)) })));
   };
 
   const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>

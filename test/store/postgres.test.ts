@@ -235,20 +235,21 @@ describe('postgresStore: refusals and conflicts', () => {
     pool.on('error', () => undefined);
     const [schema, ledgerSchema] = [freshSchema(), freshSchema()];
     try {
-      const store = postgresStore(pool, { schema });
-      await store.append('warm', [event()], 'no_stream');
-      const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => store.appendMany!([
+      // Six stores on one pool: six writers (a store commits one group at a time), racing for the allocator.
+      const stores = Array.from({ length: 6 }, () => postgresStore(pool, { schema }));
+      await stores[0]!.append('warm', [event()], 'no_stream');
+      const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => stores[i % 6]!.appendMany!([
         { stream: `race-${i}`, events: [event()], expected: 'no_stream' },
         { stream: 'shared', events: [event()], expected: 'any' },
       ])));
       const lost = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
       expect(lost.length).toBeGreaterThan(0);
       expect(lost.every((r) => isLedgerError(r, 'WRONG_EXPECTED_REVISION'))).toBe(true);
-      const ledger = await openLedger({ store: postgresStore(pool, { schema: ledgerSchema }), signer: nodeSigner(randomSeed()) });
-      const recorded = await Promise.all(Array.from({ length: 12 }, (_, i) => ledger.record({ ...sampleFacts.DataUsed, subject: `rr-${i % 3}` })));
+      const ledgers = await Promise.all([0, 1, 2].map(() => openLedger({ store: postgresStore(pool, { schema: ledgerSchema }), signer: nodeSigner(randomSeed()) })));
+      const recorded = await Promise.all(Array.from({ length: 12 }, (_, i) => ledgers[i % 3]!.record({ ...sampleFacts.DataUsed, subject: `rr-${i % 2}` })));
       expect(recorded.flat().length).toBe(12);
-      expect((await ledger.verify()).findings).toEqual([]);
-      await ledger.close();
+      expect((await ledgers[0]!.verify()).findings).toEqual([]);
+      await Promise.all([...ledgers.map((l) => l.close()), ...stores.map((st) => st.close())]);
       // The pool is the caller's: closing the store left it open.
       expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
