@@ -36,6 +36,9 @@ export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { p
     return eventStoreDBStoreFromConnectionString(spec, options.prefix === undefined ? {} : { prefix: options.prefix });
   }
   if (isPostgresSpec(spec)) {
+    if (options.prefix !== undefined) {
+      throw new LedgerError('INVALID_INPUT', 'a stream prefix is for EventStoreDB: a PostgreSQL ledger is a schema, named by ?schema= in its connection string', { prefix: options.prefix });
+    }
     const { postgresStore } = await loadAdapter(() => import('./postgres.js'), 'pg', 'postgres://');
     return postgresStore(spec, options.schema === undefined ? {} : { schema: options.schema });
   }

@@ -70,6 +70,9 @@ describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway clust
     expect(verify.status).toBe(0);
     const audit = await cliAsync(['audit', '--ledger', url.toString().replace(/^postgres:/, 'postgresql:'), '--at', '2026-04-01T00:00:00Z', '--json']);
     expect(audit.status).toBe(2);
+    const prefixed = await cliAsync(['verify', '--ledger', url.toString(), '--prefix', 'acme-']);
+    expect(prefixed.status).toBe(1);
+    expect(prefixed.stderr).toContain('?schema=');
     const json = JSON.parse(audit.stdout) as { ledger: string; violations: { code: string }[] };
     expect(json.ledger).toBe(`postgresql://${url.host}/postgres (schema ${schema})`);
     expect(json.violations.map((v) => v.code)).toEqual(['PURPOSE_NOT_DECLARED']);
