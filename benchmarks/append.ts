@@ -1,6 +1,8 @@
 /**
  * Append and verify throughput on the embedded store (or an EventStoreDB a user points it at).
- *   npm run bench:append [-- --events 100000 --subjects 1000 --batch 100 --ledger esdb://...]
+ *   npm run bench:append [-- --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://...]
+ * With a postgres:// ledger, each measurement runs on SQLite and then on PostgreSQL (a fresh schema
+ * each, dropped afterwards), so the two figures and their ratio come from the same run.
  * 100,000 facts across 1,000 subjects in batches of 100 (one subject's facts a batch), durable
  * (synchronous=FULL): a raw insert of the same rows without sealing as the ceiling, then per-event
  * and per-batch signing through the Ledger, then a full verify replay of the per-event ledger.
@@ -16,7 +18,7 @@ import { openLedger } from '../src/ledger/ledger.js';
 import type { SigningMode } from '../src/seal/envelope.js';
 import { nodeSigner, nodeVerifier, randomSeed } from '../src/seal/signers.js';
 import { randomBytes } from 'node:crypto';
-import { isEventStoreDBSpec, openStore } from '../src/store/open.js';
+import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../src/store/open.js';
 import { redactLedgerSpec } from '../src/store/redact.js';
 import { sqliteStore } from '../src/store/sqlite.js';
 
@@ -34,6 +36,12 @@ const SUBJECTS = Number(values.subjects);
 const BATCH = Number(values.batch);
 const IN_FLIGHT = Number(values.inflight);
 const esdb = values.ledger !== undefined && isEventStoreDBSpec(values.ledger);
+const postgres = values.ledger !== undefined && isPostgresSpec(values.ledger);
+type Target = 'sqlite' | 'esdb' | 'postgres';
+const targets: readonly Target[] = esdb ? ['esdb'] : postgres ? ['sqlite', 'postgres'] : ['sqlite'];
+const benchSchemas: string[] = [];
+/** Which store a line measures, where a run measures two. */
+const label = (target: Target): string => (targets.length > 1 ? target.padEnd(9) : '     ');
 
 const CATEGORIES = ['user.contact.email', 'user.contact.phone', 'user.behavior.browsing_history', 'user.device.ip_address', 'user.financial.bank_account'];
 const PURPOSES = ['provide-service', 'personalization', 'service-optimization'];
@@ -99,8 +107,13 @@ const rawInsert = (work: FactInput[][], path: string): number => {
 };
 
 /** Records every batch through a Ledger, IN_FLIGHT batches at a time (signing runs on the thread pool meanwhile). */
-const sealedAppend = async (work: FactInput[][], ledgerSpec: string, signing: SigningMode, checkpointEvery?: number) => {
-  const store = esdb ? await openStore(ledgerSpec, { prefix: `bench-${signing}-${Date.now()}` }) : sqliteStore(ledgerSpec, { synchronous: 'FULL' });
+const sealedAppend = async (work: FactInput[][], target: Target, sqlitePath: string, signing: SigningMode, checkpointEvery?: number) => {
+  const fresh = `bench_${signing.replace('-', '_')}_${Date.now().toString(36)}`;
+  if (target === 'postgres') benchSchemas.push(fresh);
+  const store =
+    target === 'esdb' ? await openStore(values.ledger!, { prefix: `bench-${signing}-${Date.now()}` })
+    : target === 'postgres' ? await openStore(values.ledger!, { schema: fresh })
+    : sqliteStore(sqlitePath, { synchronous: 'FULL' });
   const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing, ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }) });
   let next = 0;
   const t = performance.now();
@@ -134,11 +147,34 @@ const ed25519Ceilings = async () => {
   return { sign, verify };
 };
 
+/** The server's durability settings, which bound a commit: stated beside its figures. */
+const postgresSettings = async (): Promise<string> => {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: values.ledger });
+  await client.connect();
+  try {
+    const show = async (name: string) => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name];
+    return `PostgreSQL ${await show('server_version')}, synchronous_commit=${await show('synchronous_commit')}, fsync=${await show('fsync')}, wal_sync_method=${await show('wal_sync_method')}`;
+  } finally {
+    await client.end();
+  }
+};
+
+const dropBenchSchemas = async (): Promise<void> => {
+  if (benchSchemas.length === 0) return;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: values.ledger });
+  await client.connect();
+  for (const s of benchSchemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
+  await client.end();
+};
+
 const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
   const work = batches();
   const total = work.reduce((n, b) => n + b.length, 0);
-  console.log(`append benchmark: ${fmt(total)} facts, ${fmt(SUBJECTS)} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${esdb ? redactLedgerSpec(values.ledger!) : 'SQLite WAL synchronous=FULL'}`);
+  const where = esdb ? redactLedgerSpec(values.ledger!) : postgres ? `SQLite WAL synchronous=FULL, then ${await postgresSettings()}` : 'SQLite WAL synchronous=FULL';
+  console.log(`append benchmark: ${fmt(total)} facts, ${fmt(SUBJECTS)} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${where}`);
   console.log(`machine: ${process.version}, ${(await import('node:os')).cpus().length} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
   try {
     const ceiling = await ed25519Ceilings();
@@ -146,21 +182,37 @@ const main = async () => {
     const rawMs = esdb ? undefined : rawInsert(work, join(dir, 'raw.db'));
     const raw = rawMs === undefined ? undefined : rate(total, rawMs);
     if (raw) console.log(`raw insert, unsealed (ceiling)   ${fmt(raw).padStart(8)} events/s`);
-    const results: Record<string, number> = {};
-    let perEventLedger: Awaited<ReturnType<typeof sealedAppend>>['ledger'] | undefined;
+    const perEvent = new Map<Target, Awaited<ReturnType<typeof sealedAppend>>['ledger']>();
     for (const mode of ['per-event', 'per-batch'] as const) {
-      const { ms, ledger } = await sealedAppend(work, esdb ? values.ledger! : join(dir, `${mode}.db`), mode);
-      results[mode] = rate(total, ms);
-      const ratio = (raw ? `  ${(results[mode]! / raw).toFixed(2)}x raw` : '') + (mode === 'per-event' ? `  ${(results[mode]! / ceiling.sign).toFixed(2)}x sign ceiling` : '');
-      console.log(`sealed + signed, ${mode.padEnd(9)}       ${fmt(results[mode]!).padStart(8)} events/s${ratio}`);
-      if (mode === 'per-event') perEventLedger = ledger;
-      else await ledger.close();
+      const sqliteRate: number[] = [];
+      for (const target of targets) {
+        const { ms, ledger } = await sealedAppend(work, target, join(dir, `${mode}.db`), mode);
+        const r = rate(total, ms);
+        if (target === 'sqlite') sqliteRate.push(r);
+        const ratio =
+          (raw ? `  ${(r / raw).toFixed(2)}x raw` : '') +
+          (mode === 'per-event' ? `  ${(r / ceiling.sign).toFixed(2)}x sign ceiling` : '') +
+          (target === 'postgres' ? `  ${(r / sqliteRate[0]!).toFixed(2)}x SQLite` : '');
+        console.log(`sealed + signed, ${mode.padEnd(9)} ${label(target)}${fmt(r).padStart(8)} events/s${ratio}`);
+        if (mode === 'per-event') perEvent.set(target, ledger);
+        else await ledger.close();
+      }
+    }
+    let sqliteVerify: number | undefined;
+    for (const [target, ledger] of perEvent) {
+      const t = performance.now();
+      const verified = await ledger.verify();
+      const verifyRate = rate(verified.checked, performance.now() - t);
+      if (target === 'sqlite') sqliteVerify = verifyRate;
+      const vsSqlite = target === 'postgres' && sqliteVerify ? `  ${(verifyRate / sqliteVerify).toFixed(2)}x SQLite` : '';
+      console.log(`verify replay, per-event sigs ${label(target)}${fmt(verifyRate).padStart(8)} events/s  ${(verifyRate / ceiling.verify).toFixed(2)}x verify ceiling${vsSqlite}  (${fmt(verified.checked)} events, ${verified.findings.length} findings)`);
+      await ledger.close();
     }
     // Automatic checkpoints every 1,000 events against the same run without, interleaved twice so drift hits both alike.
     const cpRuns: Record<'without' | 'with', number[]> = { without: [], with: [] };
     for (let round = 0; round < 2; round++) {
       for (const variant of ['without', 'with'] as const) {
-        const { ms, ledger } = await sealedAppend(work, esdb ? values.ledger! : join(dir, `cp-${variant}-${round}.db`), 'per-event', variant === 'with' ? 1_000 : undefined);
+        const { ms, ledger } = await sealedAppend(work, targets[0]!, join(dir, `cp-${variant}-${round}.db`), 'per-event', variant === 'with' ? 1_000 : undefined);
         cpRuns[variant].push(rate(total, ms));
         await ledger.close();
       }
@@ -168,15 +220,10 @@ const main = async () => {
     const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
     const [without, withCp] = [mean(cpRuns.without), mean(cpRuns.with)];
     console.log(`per-event, checkpoint every 1,000 ${fmt(withCp).padStart(8)} events/s  ${(withCp / without).toFixed(3)}x the same run without (${fmt(without)}/s; runs ${cpRuns.with.map(fmt).join(', ')} vs ${cpRuns.without.map(fmt).join(', ')})`);
-    const t = performance.now();
-    const verified = await perEventLedger!.verify();
-    const verifyMs = performance.now() - t;
-    const verifyRate = rate(verified.checked, verifyMs);
-    console.log(`verify replay, per-event sigs     ${fmt(verifyRate).padStart(8)} events/s  ${(verifyRate / ceiling.verify).toFixed(2)}x verify ceiling  (${fmt(verified.checked)} events, ${verified.findings.length} findings)`);
-    await perEventLedger!.close();
     console.log('targets on 2 cores: per-event >= 25,000/s; per-batch >= 80,000/s and >= 0.5x raw; verify >= 15,000/s; checkpoints every 1,000 events >= 0.95x');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await dropBenchSchemas();
   }
 };
 

@@ -6,7 +6,8 @@
  * Exit 0 clean, 2 violations, 3 integrity findings.
  */
 import { parseArgs } from 'node:util';
-import { loadTrustedKey, openLedger, sqliteStore } from 'privacy-ledger';
+import { loadTrustedKey, openLedger } from 'privacy-ledger';
+import { sqliteStore } from 'privacy-ledger/sqlite';
 
 const { values, positionals } = parseArgs({ options: { trust: { type: 'string', multiple: true }, at: { type: 'string' } }, allowPositionals: true });
 const path = positionals[0];

@@ -13,7 +13,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LedgerError, loadSigner, nodeSigner, openLedger, randomSeed, sqliteStore, type Ledger } from 'privacy-ledger';
+import { LedgerError, loadSigner, nodeSigner, openLedger, randomSeed, type Ledger } from 'privacy-ledger';
+import { sqliteStore } from 'privacy-ledger/sqlite';
 
 const { values } = parseArgs({ options: { ledger: { type: 'string' }, key: { type: 'string' }, port: { type: 'string', default: '0' }, 'self-test': { type: 'boolean' } } });
 const ledgerPath = values.ledger ?? join(mkdtempSync(join(tmpdir(), 'newsletter-')), 'ledger.db');

@@ -25,8 +25,8 @@ export { decodeStored, duplicateKey, storedTextOf } from './seal/strict-json.js'
 export { integrityChecker, type IntegrityCode, type IntegrityFinding, type IntegrityOptions } from './seal/verify.js';
 export * from './store/port.js';
 export { memoryStore } from './store/memory.js';
-export { sqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
-export { eventStoreDBStore, eventStoreDBStoreFromConnectionString } from './store/eventstoredb.js';
+// The durable stores are entry points of their own (privacy-ledger/sqlite, /eventstoredb, /postgres),
+// so that this one loads no database client; openStore loads the one a connection string names.
 export { openStore, DEFAULT_LEDGER_PATH } from './store/open.js';
 export * from './projection/index.js';
 export { openLedger, type Ledger, type LedgerOptions, type Recorded, type VerifyResult } from './ledger/ledger.js';

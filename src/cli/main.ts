@@ -26,9 +26,9 @@ usage: privacy-ledger <command> [options]
   checkpoint --key FILE [--out FILE]            sign the log as it stands (C2SP checkpoint) and record it
   witness CHECKPOINT --key FILE --state DIR --trust LOG.pub [--out FILE]
                                                 cosign a checkpoint that extends the last one cosigned
-  demo [--dir DIR] [--subjects N] [--ledger esdb://...]
+  demo [--dir DIR] [--subjects N] [--ledger esdb://...|postgres://...]
                                                 record sixty realistic days under the seed policy, then audit
---ledger PATH|esdb://...  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
+--ledger PATH|esdb://...|postgres://...[?schema=S]  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
 exit codes: 0 clean, 1 usage or input error, 2 violations, 3 integrity failure`;
 
 const commands: Record<string, (args: readonly string[]) => Promise<number>> = {

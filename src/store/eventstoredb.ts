@@ -36,6 +36,7 @@ import type {
 } from './port.js';
 import { unreadableData } from './port.js';
 import { parseConnectionString, scrubbedStore, scrubSecrets, withScrubbedWarnings } from './redact.js';
+import { checkBatch, paged, wrongRevision } from './shared.js';
 
 export interface EventStoreDBStoreOptions {
   /** Prepended to every stream name on write and stripped on read: what isolates ledgers sharing a server. */
@@ -261,16 +262,12 @@ function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptio
   const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> => {
     ensureOpen();
     const target = serverStream(stream);
-    if (events.length === 0) throw new LedgerError('INVALID_INPUT', `nothing to append to ${stream}: the batch is empty`, { stream });
-    if (typeof expected === 'bigint' && expected < 0n) {
-      throw new LedgerError('INVALID_INPUT', `expected revision ${expected} is negative`, { stream, expected });
-    }
+    // The server would store a repeated id twice: a batch repeating one is refused before anything is sent.
+    checkBatch([{ stream, events, expected }], (id) => id.toLowerCase());
     // The server stores ids in lower case; storing them so keeps what we read equal to what we wrote.
     const ids = events.map((e) => e.id.toLowerCase());
     for (const [i, id] of ids.entries()) {
       if (!UUID.test(id)) throw new LedgerError('INVALID_INPUT', `event id "${events[i]!.id}" is not a UUID`, { stream, id: events[i]!.id });
-      // The server would store both: a repeat inside the batch is refused here, before anything is sent.
-      if (ids.indexOf(id) !== i) throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${id} appears twice in one batch for ${stream}`, { stream, id });
     }
     if (ids.some((id) => sent.has(sentKey(target, id)))) {
       const before = await lookBack(target, stream, ids, expected);
@@ -317,26 +314,22 @@ function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptio
     throw new LedgerError('STORE_CORRUPT', `EventStoreDB gave no position for revision ${revision} of ${stream}`, { stream, revision });
   };
 
-  async function* readStream(stream: string, options: ReadStreamOptions = {}): AsyncGenerator<RecordedEvent> {
-    ensureOpen();
-    const target = serverStream(stream);
-    let from = options.fromRevision ?? 0n;
-    let remaining = options.maxCount ?? Number.POSITIVE_INFINITY;
-    if (from < 0n) throw new LedgerError('INVALID_INPUT', `fromRevision ${from} is negative`, { stream, fromRevision: from });
-    while (remaining > 0) {
-      const count = Math.min(pageSize, remaining);
-      let received = 0;
-      const page = client.readStream(target, { fromRevision: from, maxCount: count, direction: FORWARDS });
-      for await (const resolved of drain(page, { stream })) {
-        received += 1;
-        const event = recorded(resolved.event, stream);
-        from = event.revision + 1n;
-        remaining -= 1;
-        yield event;
-      }
-      if (received < count) return;
-    }
-  }
+  const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> =>
+    paged({
+      start: options.fromRevision ?? 0n,
+      maxCount: options.maxCount,
+      pageSize,
+      fetch: async (from: bigint, limit) => {
+        ensureOpen();
+        const target = serverStream(stream);
+        if (from < 0n) throw new LedgerError('INVALID_INPUT', `fromRevision ${from} is negative`, { stream, fromRevision: from });
+        const page: RecordedEvent[] = [];
+        const read = client.readStream(target, { fromRevision: from, maxCount: limit, direction: FORWARDS });
+        for await (const resolved of drain(read, { stream })) page.push(recorded(resolved.event, stream));
+        return page;
+      },
+      cursorAfter: (last) => last.revision + 1n,
+    });
 
   const lastEvent = async (stream: string): Promise<RecordedEvent | undefined> => {
     ensureOpen();
@@ -441,12 +434,4 @@ function createStore(client: EventStoreDBClient, options: EventStoreDBStoreOptio
   };
 
   return { name, append, readStream, lastEvent, readAll, subscribe, close };
-}
-
-function wrongRevision(stream: string, expected: ExpectedRevision, actual: bigint | 'no_stream'): LedgerError {
-  return new LedgerError('WRONG_EXPECTED_REVISION', `stream ${stream} is at ${String(actual)}, not ${String(expected)}`, {
-    stream,
-    expected,
-    actual,
-  });
 }

@@ -1,6 +1,6 @@
 import { LedgerError } from '../domain/errors.js';
 import { canonicalAppend } from './event-ids.js';
-import { checkExpected } from './expected.js';
+import { checkBatch, checkExpected, duplicateEventId } from './shared.js';
 import type {
   AppendResult,
   EventStore,
@@ -27,15 +27,11 @@ export function memoryStore(): EventStore {
   };
 
   /** Refuses an append that would break the contract; `pending` holds what earlier appends of the same call add. */
-  const validate = (a: StreamAppend, pending: Map<string, number>, batchIds: Set<string>): void => {
+  const validate = (a: StreamAppend, pending: Map<string, number>): void => {
     const length = (streams.get(a.stream)?.length ?? 0) + (pending.get(a.stream) ?? 0);
-    checkAppend(a.stream, a.events, a.expected, length === 0 ? undefined : BigInt(length - 1));
-    for (const { id } of a.events) {
-      if (ids.has(id) || batchIds.has(id)) {
-        throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${id} is already stored; nothing was appended to ${a.stream}`, { id, stream: a.stream });
-      }
-      batchIds.add(id);
-    }
+    checkExpected(a.stream, a.expected, length === 0 ? undefined : BigInt(length - 1));
+    const stored = a.events.find(({ id }) => ids.has(id));
+    if (stored !== undefined) throw duplicateEventId(stored.id, a.stream);
     pending.set(a.stream, (pending.get(a.stream) ?? 0) + a.events.length);
   };
 
@@ -56,9 +52,9 @@ export function memoryStore(): EventStore {
   const appendMany = async (given: readonly StreamAppend[]): Promise<AppendResult[]> => {
     ensureOpen();
     const appends = given.map(canonicalAppend);
+    checkBatch(appends);
     const pending = new Map<string, number>();
-    const batchIds = new Set<string>();
-    for (const a of appends) validate(a, pending, batchIds);
+    for (const a of appends) validate(a, pending);
     // Kept as parsed copies, as a durable store would return them (callers cannot alias them),
     // made before anything is committed: data that is not JSON refuses the whole call.
     const copies = appends.map((a) => a.events.map((e) => jsonCopy(e, a.stream)));
@@ -139,9 +135,3 @@ const jsonCopy = (e: ProposedEvent, stream: string): unknown => {
 };
 
 const copy = (e: RecordedEvent): RecordedEvent => ({ ...e, data: structuredClone(e.data) });
-
-/** Refuses an empty batch or an expected revision the stream's head does not match. */
-function checkAppend(stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision, head: bigint | undefined): void {
-  if (events.length === 0) throw new LedgerError('INVALID_INPUT', `nothing to append to ${stream}: the batch is empty`, { stream });
-  checkExpected(stream, expected, head);
-}

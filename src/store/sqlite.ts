@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { LedgerError } from '../domain/errors.js';
 import { canonicalAppend } from './event-ids.js';
-import { checkExpected } from './expected.js';
+import { checkBatch, checkExpected, duplicateEventId, paged, pollingSubscription, wrongRevision } from './shared.js';
 import { unreadableData } from './port.js';
+import type { PollingSubscription } from './shared.js';
 import type {
   AppendResult,
   EventStore,
@@ -56,7 +57,7 @@ interface EventRow {
 export function sqliteStore(path: string, options: SqliteStoreOptions = {}): EventStore {
   const name = `sqlite:${path}`;
   const { db, sql } = openDatabase(path, name, options);
-  const subscriptions = new Set<{ end(): void; wake(): void }>();
+  const subscriptions = new Set<PollingSubscription>();
   let closed = false;
 
   const guard = <T>(work: () => T): T => {
@@ -127,16 +128,25 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
   const append = async (stream: string, events: readonly ProposedEvent[], expected: ExpectedRevision): Promise<AppendResult> =>
     (await appendMany([{ stream, events, expected }]))[0]!;
 
-  const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> => {
-    const page = (from: bigint, limit: number) => guard(() => sql.stream.all(stream, from, limit));
-    return paged(options.fromRevision ?? 0n, options.maxCount, page, (row) => row.revision + 1n);
-  };
+  const readStream = (stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> =>
+    paged({
+      start: options.fromRevision ?? 0n,
+      maxCount: options.maxCount,
+      fetch: (from: bigint, limit) => guard(() => sql.stream.all(stream, from, limit)).map(recorded),
+      cursorAfter: (last) => last.revision + 1n,
+    });
 
-  const readAll = (options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> => {
-    const page = (after: Position, limit: number) => guard(() => (after === BEFORE_ANY_ROW ? sql.allFrom : sql.all).all(after, limit));
-    // From the very start by default: a row whose position was set to 0 or below is still read.
-    return paged(options.after ?? BEFORE_ANY_ROW, options.maxCount, page, (row) => row.position);
-  };
+  /** From the very start by default: a row whose position was set to 0 or below is still read. */
+  const rowsAfter = (after: Position, limit: number): RecordedEvent[] =>
+    guard(() => (after === BEFORE_ANY_ROW ? sql.allFrom : sql.all).all(after, limit)).map(recorded);
+
+  const readAll = (options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> =>
+    paged({
+      start: options.after ?? BEFORE_ANY_ROW,
+      maxCount: options.maxCount,
+      fetch: rowsAfter,
+      cursorAfter: (last) => last.position,
+    });
 
   const lastEvent = async (stream: string): Promise<RecordedEvent | undefined> => {
     const row = guard(() => sql.last.get(stream));
@@ -145,10 +155,14 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
 
   const subscribe = (options: { readonly after?: Position } = {}): Subscription => {
     // After close, the first poll's guard refuses with CLOSED.
-    const fetchAfter = (after: Position) => guard(() => (after === BEFORE_ANY_ROW ? sql.allFrom : sql.all).all(after, PAGE_SIZE)).map((row) => recorded(row));
-    const sub = pollingSubscription(options.after ?? BEFORE_ANY_ROW, fetchAfter, () => subscriptions.delete(sub));
+    const sub = pollingSubscription({
+      after: options.after ?? BEFORE_ANY_ROW,
+      fetchAfter: (after) => rowsAfter(after, PAGE_SIZE),
+      intervalMs: () => POLL_INTERVAL_MS,
+      onEnd: () => subscriptions.delete(sub),
+    });
     subscriptions.add(sub);
-    return { [Symbol.asyncIterator]: sub.iterator, close: async () => sub.end() };
+    return sub.subscription;
   };
 
   const close = async (): Promise<void> => {
@@ -201,18 +215,6 @@ class FailedAppend extends Error {
   }
 }
 
-/** Refuses an empty append, and an id repeated across the appends of one call, before any lock is taken. */
-function checkBatch(appends: readonly StreamAppend[]): void {
-  const seen = new Set<string>();
-  for (const a of appends) {
-    if (a.events.length === 0) throw new LedgerError('INVALID_INPUT', `nothing to append to ${a.stream}: the batch is empty`, { stream: a.stream });
-    for (const { id } of a.events) {
-      if (seen.has(id)) throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${id} appears twice in one append; nothing was appended to ${a.stream}`, { id, stream: a.stream });
-      seen.add(id);
-    }
-  }
-}
-
 /** The body of the append transaction: check the head, then insert; a refusal writes nothing. */
 const insertBatch =
   (sql: Statements) =>
@@ -234,26 +236,6 @@ const insertBatch =
     }
     return { nextRevision: revision - 1n, position };
   };
-
-/** Reads PAGE_SIZE rows per query, so even a million-event read holds one page at a time. */
-async function* paged<C>(
-  start: C,
-  maxCount: number | undefined,
-  fetch: (cursor: C, limit: number) => EventRow[],
-  cursorAfter: (row: EventRow) => C,
-): AsyncGenerator<RecordedEvent> {
-  let cursor = start;
-  let remaining = maxCount ?? Infinity;
-  while (remaining > 0) {
-    const limit = Math.min(PAGE_SIZE, remaining);
-    const rows = fetch(cursor, limit);
-    for (const row of rows) yield recorded(row);
-    const last = rows[rows.length - 1];
-    if (last === undefined || rows.length < limit) return;
-    remaining -= rows.length;
-    cursor = cursorAfter(last);
-  }
-}
 
 function openDatabase(path: string, name: string, options: SqliteStoreOptions): { db: Database.Database; sql: Statements } {
   try {
@@ -303,19 +285,10 @@ function constraintError(
 ): unknown {
   if (!(error instanceof Database.SqliteError) || error.code !== 'SQLITE_CONSTRAINT_UNIQUE') return error;
   if (error.message.includes('events.id')) {
-    const id = duplicateId(events, (candidate) => sql.idStored.get(candidate) !== undefined);
-    return new LedgerError('DUPLICATE_EVENT_ID', `event id ${id ?? '(unknown)'} is already stored; nothing was appended to ${stream}`, {
-      id,
-      stream,
-    });
+    return duplicateEventId(duplicateId(events, (candidate) => sql.idStored.get(candidate) !== undefined), stream);
   }
   // (stream, revision) taken: another writer got there first despite the lock.
-  const actual = sql.head.get(stream)?.revision ?? 'no_stream';
-  return new LedgerError('WRONG_EXPECTED_REVISION', `stream ${stream} is at ${String(actual)}, not ${String(expected)}`, {
-    stream,
-    expected,
-    actual,
-  });
+  return wrongRevision(stream, expected, sql.head.get(stream)?.revision ?? 'no_stream');
 }
 
 function duplicateId(events: readonly ProposedEvent[], isStored: (id: string) => boolean): string | undefined {
@@ -341,45 +314,4 @@ function storeError(error: unknown, name: string): unknown {
   }
   const message = error instanceof Error ? error.message : String(error);
   return new LedgerError('STORE_UNAVAILABLE', `${name} failed: ${message}`);
-}
-
-/**
- * Catch-up then live, by polling: other processes may write the file, so a local append
- * only shortens the wait; it is never the only way to learn of new events.
- */
-function pollingSubscription(after: Position, fetchAfter: (position: Position) => RecordedEvent[], onEnd: () => void) {
-  let position = after;
-  let page: RecordedEvent[] = [];
-  let index = 0;
-  let ended = false;
-  let timer: NodeJS.Timeout | undefined;
-  let resume: (() => void) | undefined;
-
-  const wake = (): void => {
-    clearTimeout(timer);
-    resume?.();
-  };
-  const end = (): void => {
-    ended = true;
-    onEnd();
-    wake();
-  };
-  const next = async (): Promise<IteratorResult<RecordedEvent>> => {
-    for (;;) {
-      if (ended) return { done: true, value: undefined };
-      const e = page[index];
-      if (e !== undefined) {
-        index += 1;
-        return { done: false, value: e };
-      }
-      page = fetchAfter(position);
-      index = 0;
-      const last = page[page.length - 1];
-      if (last !== undefined) position = last.position;
-      else await new Promise<void>((r) => ((resume = r), (timer = setTimeout(r, POLL_INTERVAL_MS))));
-      resume = undefined;
-    }
-  };
-  const iterator: AsyncIterator<RecordedEvent> = { next, return: async () => (end(), { done: true, value: undefined }) };
-  return { iterator: () => iterator, end, wake };
 }

@@ -167,7 +167,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
     expect(r.status).toBe(0);
     const refused = cli(['demo', '--dir', join(dir, 'demo'), '--ledger', ledger]);
-    expect(refused.stderr).toContain('--ledger takes only an esdb:// server');
+    expect(refused.stderr).toContain('--ledger takes only an esdb:// or postgres:// server');
     expect(refused.status).toBe(1);
     expect(cli(['demo', '--subjects', 'many']).stderr).toContain('--subjects must be a positive whole number');
   });

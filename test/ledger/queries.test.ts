@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
-import { memoryStore } from '../../src/store/memory.js';
+import { ledgerTestStore } from '../helpers/ledger-store.js';
 import { sampleFacts } from '../fixtures/facts.js';
 import { manualClock } from '../helpers/clock.js';
 
@@ -10,7 +10,7 @@ const { DataCollected, ConsentGranted, ConsentWithdrawn, DataUsed } = sampleFact
 // The service-facing queries: each answers from facts recorded since the last call, by any writer.
 describe('ledger queries', () => {
   it('check() answers before the fact, and changes its answer once a consent is recorded — by another writer too', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const seed = randomSeed();
     const service = await openLedger({ store, signer: nodeSigner(seed) });
     const consents = await openLedger({ store, signer: nodeSigner(seed) });
@@ -27,7 +27,7 @@ describe('ledger queries', () => {
 
   it('consentAt() follows grants and withdrawals in time; policyAt() names the policy in force', async () => {
     const clock = manualClock('2026-03-01T00:00:00Z');
-    const ledger = await openLedger({ store: memoryStore(), signer: nodeSigner(randomSeed()), clock: clock.now });
+    const ledger = await openLedger({ store: ledgerTestStore(), signer: nodeSigner(randomSeed()), clock: clock.now });
     clock.set('2026-03-02T00:00:00Z');
     const [grant] = await ledger.record({ ...ConsentGranted, at: '2026-03-02T00:00:00Z' });
     clock.set('2026-03-04T00:00:00Z');
@@ -44,7 +44,7 @@ describe('ledger queries', () => {
   });
 
   it('disclosureRegister() lists each disclosure by reason and recipient with its notice status', async () => {
-    const ledger = await openLedger({ store: memoryStore(), signer: nodeSigner(randomSeed()) });
+    const ledger = await openLedger({ store: ledgerTestStore(), signer: nodeSigner(randomSeed()) });
     await ledger.record([DataCollected, { ...sampleFacts.DataDisclosed, legalRef: 'case 7', noticeDeferredUntil: undefined, deferralRef: undefined }]);
     const register = await ledger.disclosureRegister('2026-03-10T00:00:00Z');
     const court = register.byReason.find((r) => r.reason === 'court-order')!;

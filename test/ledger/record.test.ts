@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isLedgerError, LedgerError } from '../../src/domain/errors.js';
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, naclSigner, randomSeed } from '../../src/seal/signers.js';
-import { memoryStore } from '../../src/store/memory.js';
+import { ledgerTestStore } from '../helpers/ledger-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { seedPolicy } from '../../src/domain/policy.js';
 import { sampleFacts } from '../fixtures/facts.js';
@@ -21,7 +21,7 @@ const count = async (store: EventStore, stream?: string) => {
 
 describe('openLedger', () => {
   it('registers its key and publishes the policy once, however many times it is opened', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const signer = nodeSigner(randomSeed());
     await Promise.all([openLedger({ store, signer }), openLedger({ store, signer })]);
     await openLedger({ store, signer });
@@ -32,13 +32,13 @@ describe('openLedger', () => {
   });
 
   it('refuses a key id already registered with another public key', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     await openLedger({ store, signer: nodeSigner(randomSeed(), 'ops') });
     await expect(openLedger({ store, signer: nodeSigner(randomSeed(), 'ops') })).rejects.toSatisfy((e) => isLedgerError(e, 'SIGNER_MISMATCH'));
   });
 
   it('opened without a signer, verifies but refuses to record', async () => {
-    const ledger = await openLedger({ store: memoryStore() });
+    const ledger = await openLedger({ store: ledgerTestStore() });
     await expect(ledger.record(DataUsed)).rejects.toThrow(/without a signer/);
     expect((await ledger.verify()).findings).toEqual([]);
   });
@@ -46,7 +46,7 @@ describe('openLedger', () => {
 
 describe('record', () => {
   it('seals each fact into its stream with revisions and a prev chain', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: naclSigner(randomSeed()) });
     const [a, b, c] = await ledger.record([DataCollected, DataUsed, { ...DataUsed, subject: 'u-2' }]);
     expect([a!.stream, a!.revision, b!.stream, b!.revision, c!.stream, c!.revision]).toEqual(['subject-u-1', 0, 'subject-u-1', 1, 'subject-u-2', 0]);
@@ -56,7 +56,7 @@ describe('record', () => {
   });
 
   it('refuses a batch with one bad fact, naming index and field, and appends none of it', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     const before = await count(store);
     const err = await ledger.record([DataCollected, { ...DataUsed, purpose: '' }]).catch((e: unknown) => e);
@@ -68,7 +68,7 @@ describe('record', () => {
   });
 
   it('treats a repeated fact id as an idempotent retry, and refuses the id reused for another fact', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     const id = '01900000-0000-7000-8000-00000000abcd';
     const [first] = await ledger.record({ ...DataUsed, id });
@@ -80,7 +80,7 @@ describe('record', () => {
   });
 
   it('two writers racing on one subject stream leave one unbroken chain', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     // Two processes of one service, signing with its key.
     const seed = randomSeed();
     const [w1, w2] = await Promise.all([openLedger({ store, signer: nodeSigner(seed) }), openLedger({ store, signer: nodeSigner(seed) })]);
@@ -92,7 +92,7 @@ describe('record', () => {
   });
 
   it('gives up with CONFLICT_RETRIES_EXHAUSTED when the stream keeps moving', async () => {
-    const inner = memoryStore();
+    const inner = ledgerTestStore();
     const ledger = await openLedger({ store: inner, signer: nodeSigner(randomSeed()), maxRetries: 2 });
     // From here on every append loses its race.
     const moved = async (): Promise<never> => {
@@ -106,7 +106,7 @@ describe('record', () => {
 
 describe('record across streams', () => {
   it('appends a multi-stream call in one transaction, in the caller’s order', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     const facts = [DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }, sampleFacts.PurposeAssessed];
     const recorded = await ledger.record(facts);
@@ -124,7 +124,7 @@ describe('record across streams', () => {
   });
 
   it('leaves nothing half-written when one stream of the call refuses: the id belongs to another fact', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     const id = '01900000-0000-7000-8000-0000000000ee';
     await ledger.record({ ...DataUsed, subject: 'u-2', id });
@@ -136,7 +136,7 @@ describe('record across streams', () => {
   });
 
   it('per-batch signing signs each stream’s last envelope of the call, and nothing else', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing: 'per-batch' });
     await ledger.record([DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }, { ...DataUsed, at: '2026-03-02T00:00:00Z' }]);
     const signed: [string, number][] = [];
@@ -154,7 +154,7 @@ describe('record across streams', () => {
 
 describe('a store that lies', () => {
   it('refuses to chain onto a stream whose last event is not an envelope, and appends nothing', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     await store.append('subject-u-1', [{ id: crypto.randomUUID(), type: 'DataUsed', data: { not: 'an envelope' } }], 'no_stream');
     const before = await count(store);

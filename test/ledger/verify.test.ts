@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
-import { memoryStore } from '../../src/store/memory.js';
+import { ledgerTestStore } from '../helpers/ledger-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import { sampleFacts } from '../fixtures/facts.js';
 import { lyingStore, withData } from '../helpers/stores.js';
@@ -12,7 +12,7 @@ const day = (n: number) => `2026-03-${String(n).padStart(2, '0')}T09:00:00Z`;
 
 /** A ledger holding a few facts for u-1 and u-2, recorded in one batch per subject. */
 const seeded = async (mode: SigningMode = 'per-event') => {
-  const store = memoryStore();
+  const store = ledgerTestStore();
   const signer = nodeSigner(randomSeed());
   const ledger = await openLedger({ store, signer, signing: mode });
   const recorded = await ledger.record([
@@ -98,7 +98,7 @@ describe('verify', () => {
   });
 
   it('reports an event signed with a key after it was revoked', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const old = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     // The admin key is endorsed by the first key: a KeyRegistered the trusted key signs.
     const adminSigner = nodeSigner(randomSeed());

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLedgerError } from '../../src/domain/errors.js';
 import type { Fact } from '../../src/domain/facts.js';
 import { decodeEnvelope } from '../../src/seal/envelope.js';
-import { memoryStore } from '../../src/store/memory.js';
+import { ledgerTestStore } from '../helpers/ledger-store.js';
 import type { EventStore } from '../../src/store/port.js';
 import {
   complianceProjection,
@@ -54,7 +54,7 @@ afterEach(async () => {
 
 describe('runProjection: catch up once', () => {
   it('applies every event in global order, checkpoints state and position together at the end', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const envs = await append(store, facts(5));
     const checkpoints = memoryCheckpoints();
     const { projection } = counting();
@@ -65,7 +65,7 @@ describe('runProjection: catch up once', () => {
   });
 
   it('resumes after a restart without processing any event twice', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const first = await append(store, facts(5));
     const checkpoints = memoryCheckpoints();
     const c1 = counting();
@@ -79,7 +79,7 @@ describe('runProjection: catch up once', () => {
   });
 
   it('after a crash mid-run, resumes from the last checkpoint: every event applied exactly once to the state', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const envs = await append(store, facts(8));
     const checkpoints = memoryCheckpoints();
     const crashing = counting(envs[3]!.id);
@@ -93,7 +93,7 @@ describe('runProjection: catch up once', () => {
   });
 
   it('reports malformed events with their position, skips them, and folds on', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     await append(store, facts(2));
     await store.append('subject-x', [{ id: '0190a000-0000-7000-8000-000000000001', type: 'DataUsed', data: { not: 'an envelope' } }], 'any');
     const bad = sealed(used({ at: t(2) }));
@@ -118,7 +118,7 @@ describe('runProjection: catch up once', () => {
 
 describe('runProjection: defences', () => {
   it('a decoder that throws reports the event as malformed and the fold goes on', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     await append(store, facts(3));
     const malformed: MalformedEvent[] = [];
     let calls = 0;
@@ -133,7 +133,7 @@ describe('runProjection: defences', () => {
   });
 
   it('a store that hands back events the checkpoint already holds does not get them applied twice', async () => {
-    const inner = memoryStore();
+    const inner = ledgerTestStore();
     await append(inner, facts(4));
     // An adapter with an off-by-one: it ignores `after` and reads from the start.
     const sloppy: EventStore = { ...inner, readAll: () => inner.readAll() };
@@ -150,7 +150,7 @@ describe('runProjection: defences', () => {
 
 describe('fileCheckpoints', () => {
   it('survive a new runner instance: nothing is re-applied, later events are', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     const envs = await append(store, [collected({ at: t(0) }), consented({ at: t(0, 1) }), used({ at: t(1) }), disclosed({ at: t(2) })]);
     const dir = await tempDir();
     const first = await runProjection({ store, projection: complianceProjection(), checkpoints: fileCheckpoints(dir), decode: decodeEnvelope }).done;
@@ -178,7 +178,7 @@ describe('fileCheckpoints', () => {
 
 describe('runProjection: follow', () => {
   it('keeps applying live events until stopped, then checkpoints', async () => {
-    const store = memoryStore();
+    const store = ledgerTestStore();
     await append(store, facts(2));
     const checkpoints = memoryCheckpoints();
     const { projection } = counting();

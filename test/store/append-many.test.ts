@@ -7,6 +7,7 @@ import { isLedgerError } from '../../src/domain/errors.js';
 import { memoryStore } from '../../src/store/memory.js';
 import type { EventStore, RecordedEvent } from '../../src/store/port.js';
 import { sqliteStore } from '../../src/store/sqlite.js';
+import { postgresTestStore } from '../helpers/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pl-many-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -21,6 +22,7 @@ const all = async (store: EventStore) => {
 describe.each([
   ['memory', () => memoryStore()],
   ['sqlite', () => sqliteStore(join(dir, `${randomUUID()}.db`))],
+  ['postgres', () => postgresTestStore()],
 ] as const)('appendMany on %s', (_name, make) => {
   it('writes several streams in one call, in the order given, a stream appearing more than once', async () => {
     const store = make();

@@ -12,7 +12,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLedgerError, type LedgerError, type LedgerErrorCode } from '../../src/domain/errors.js';
 import type { EventStore, Position, ProposedEvent, RecordedEvent } from '../../src/store/port.js';
 
-type StoreFactory = () => Promise<{ store: EventStore; cleanup?: () => Promise<void> }>;
+/**
+ * A fresh store per test. `connect`, where the store can be opened more than once, opens another
+ * connection to the same storage (a second SQLite handle, another PostgreSQL pool).
+ */
+type StoreFactory = () => Promise<{ store: EventStore; cleanup?: () => Promise<void>; connect?: () => EventStore }>;
 
 /** Guarantees a store may or may not give beyond the port's common ground. */
 export interface StoreCapabilities {
@@ -59,9 +63,10 @@ export function testEventStore(label: string, factory: StoreFactory, capabilitie
   describe(`EventStore contract: ${label}`, () => {
     let store: EventStore;
     let cleanup: (() => Promise<void>) | undefined;
+    let connect: (() => EventStore) | undefined;
 
     beforeEach(async () => {
-      ({ store, cleanup } = await factory());
+      ({ store, cleanup, connect } = await factory());
     });
     afterEach(async () => {
       await store.close();
@@ -307,6 +312,37 @@ export function testEventStore(label: string, factory: StoreFactory, capabilitie
     });
 
     describe('subscriptions', () => {
+      // Positions handed out before their transaction commits (a sequence) commit out of order: a
+      // reader that has passed a position would skip, for good, an event that commits below it late.
+      it('sees every event of concurrent writers on several connections exactly once, in the order readAll gives', async () => {
+        const writers = [store, ...Array.from({ length: 3 }, () => connect?.() ?? store)];
+        const streams = Array.from({ length: 5 }, () => streamName('order'));
+        const after = await marker();
+        const sub = store.subscribe({ after });
+        const rounds = 12;
+        const total = writers.length * rounds * 2; // one or three events an append, alternately
+        const seen: RecordedEvent[] = [];
+        const watching = (async () => {
+          for await (const e of sub) if (streams.includes(e.stream) && seen.push(e) === total) return;
+        })();
+        try {
+          await Promise.all(
+            writers.map(async (w, k) => {
+              for (let i = 0; i < rounds; i += 1) await w.append(streams[(k + i) % streams.length]!, events(i % 2 === 0 ? 1 : 3), 'any');
+            }),
+          );
+          await watching;
+          const read = await ours(after, streams);
+          expect(read.length).toBe(total);
+          expect(new Set(seen.map((e) => e.id)).size).toBe(total);
+          expect(seen.map((e) => [e.id, e.position])).toEqual(read.map((e) => [e.id, e.position]));
+          for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.position > seen[i - 1]!.position).toBe(true);
+        } finally {
+          await sub.close();
+          await Promise.all(writers.filter((w) => w !== store).map((w) => w.close()));
+        }
+      });
+
       it('delivers history strictly after the position, then live events, until closed', async () => {
         const s = streamName('sub');
         const history = [event('H0'), event('H1'), event('H2')];

@@ -15,7 +15,8 @@ const event = (type = 'Tested', data: Record<string, unknown> = {}): ProposedEve
 
 testEventStore('sqlite', async () => {
   const dir = await tempDir();
-  return { store: sqliteStore(join(dir, 'events.db')), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  const file = join(dir, 'events.db');
+  return { store: sqliteStore(file), cleanup: () => rm(dir, { recursive: true, force: true }), connect: () => sqliteStore(file) };
 });
 
 async function collect(source: AsyncIterable<RecordedEvent>): Promise<RecordedEvent[]> {

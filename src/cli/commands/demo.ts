@@ -4,9 +4,8 @@ import { join, relative } from 'node:path';
 import { renderAuditTable } from '../../audit/render.js';
 import { openLedger } from '../../ledger/ledger.js';
 import { generateKeyFiles, loadSigner, loadTrustedKey } from '../../seal/keys.js';
-import { isEventStoreDBSpec, openStore } from '../../store/open.js';
+import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../../store/open.js';
 import { redactLedgerSpec } from '../../store/redact.js';
-import { sqliteStore } from '../../store/sqlite.js';
 import { LedgerError } from '../../domain/errors.js';
 import { parse } from '../args.js';
 import { demoWorkload, type Planted } from '../demo/workload.js';
@@ -26,7 +25,8 @@ const demoKey = async (dir: string) => {
 
 /**
  * Where the demo records: a fresh SQLite file in DIR by default; with `--ledger esdb://…`, a
- * fresh stream prefix on that server (unless --prefix names one), so runs never mix.
+ * fresh stream prefix on that server (unless --prefix names one); with `--ledger postgres://…`, a
+ * fresh schema. So runs never mix.
  */
 const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }) => {
   if (values.ledger !== undefined && isEventStoreDBSpec(values.ledger)) {
@@ -36,15 +36,23 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
     const shown = redactLedgerSpec(spec);
     return { open: () => openStore(spec, { prefix }), where: `on ${shown} under the stream prefix ${prefix}`, args: `--ledger '${shown}' --prefix ${prefix}` };
   }
+  if (values.ledger !== undefined && isPostgresSpec(values.ledger)) {
+    const schema = `demo_${Date.now().toString(36)}`;
+    const url = new URL(values.ledger);
+    url.searchParams.set('schema', schema);
+    const spec = url.toString();
+    return { open: () => openStore(spec), where: `on ${values.ledger} in the fresh schema ${schema}`, args: `--ledger '${spec}'` };
+  }
   // The demo starts its file afresh: it never takes a path to a ledger that may hold real facts.
   if (values.ledger !== undefined) {
-    throw new LedgerError('INVALID_INPUT', `demo records into DIR/demo.db (--dir); --ledger takes only an esdb:// server, where a fresh stream prefix is used`);
+    throw new LedgerError('INVALID_INPUT', `demo records into DIR/demo.db (--dir); --ledger takes only an esdb:// or postgres:// server, where a fresh prefix or schema is used`);
   }
   const dbPath = join(dir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) await rm(dbPath + suffix, { force: true });
   const rel = relative(process.cwd(), dbPath) || dbPath;
   // NORMAL: the demo records thousands of small live batches; WAL still never corrupts on a crash.
-  return { open: async () => sqliteStore(dbPath, { synchronous: 'NORMAL' }), where: rel, args: `--ledger ${rel}` };
+  const open = async () => (await import('../../store/sqlite.js')).sqliteStore(dbPath, { synchronous: 'NORMAL' });
+  return { open, where: rel, args: `--ledger ${rel}` };
 };
 
 // Within the ledger's default 5-minute tolerance for recording after the fact.

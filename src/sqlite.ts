@@ -1,0 +1,2 @@
+// privacy-ledger/sqlite: the embedded store, and the only entry point that loads better-sqlite3.
+export { sqliteStore, type SqliteStoreOptions } from './store/sqlite.js';

@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openLedger } from '../../src/ledger/ledger.js';
+import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
+import { postgresStore } from '../../src/store/postgres.js';
+import { sampleFacts } from '../fixtures/facts.js';
+import { join } from 'node:path';
+import { built, cliAsync, ROOT, runNodeAsync } from '../helpers/run.js';
+import { freshSchema, postgresTestStore, postgresUnderTest, withClient } from '../helpers/postgres.js';
+
+// The whole ledger over PostgreSQL: record, verify and audit, two writers racing on separate pools,
+// and the CLI given a postgres:// ledger. Envelopes come back from a text column, parsed anew.
+const { DataCollected, DataUsed } = sampleFacts;
+const cliSchemas: string[] = [];
+afterAll(() => withClient(async (c) => void (await Promise.all(cliSchemas.map((s) => c.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`))))));
+
+describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway cluster' : 'the PGURL server'})`, () => {
+  it('records across streams in one transaction and audits clean', async () => {
+    const ledger = await openLedger({ store: postgresTestStore(), signer: nodeSigner(randomSeed()) });
+    // History dated in the past: recorded as declared backfill, judged by its own times.
+    await ledger.record([DataCollected, { ...DataCollected, subject: 'u-2' }, DataUsed, { ...DataUsed, subject: 'u-2' }], { backfill: true });
+    await ledger.record({ ...DataUsed, purpose: 'personalization' }, { backfill: true });
+    const { integrity, report } = await ledger.audit({ at: '2026-04-01T00:00:00Z' });
+    expect(integrity.findings).toEqual([]);
+    expect(integrity.checked).toBe(7);
+    expect(report.violations.map((v) => v.code)).toEqual(['PURPOSE_NOT_DECLARED']);
+    await ledger.close();
+  });
+
+  it('a record() spanning subjects is all or nothing: one stale stream writes none of it', async () => {
+    const schema = freshSchema();
+    const store = postgresTestStore({ schema });
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    await ledger.record(DataCollected);
+    const e = await store.appendMany!([
+      { stream: 'subject-u-3', events: [{ id: crypto.randomUUID(), type: 'X', data: {} }], expected: 'no_stream' },
+      { stream: 'subject-u-1', events: [{ id: crypto.randomUUID(), type: 'X', data: {} }], expected: 'no_stream' },
+    ]).catch((error: unknown) => error);
+    expect(e).toMatchObject({ code: 'WRONG_EXPECTED_REVISION', details: { stream: 'subject-u-1' } });
+    expect(await store.lastEvent('subject-u-3')).toBeUndefined();
+    expect((await ledger.verify()).findings).toEqual([]);
+    await ledger.close();
+  });
+
+  it('two writers on separate pools racing on one subject stream leave one unbroken chain', async () => {
+    const schema = freshSchema();
+    // Two processes of one service, signing with its key.
+    const seed = randomSeed();
+    const [a, b] = await Promise.all([0, 1].map(() => openLedger({ store: postgresTestStore({ schema }), signer: nodeSigner(seed) })));
+    const writes = Array.from({ length: 40 }, (_, i) =>
+      (i % 2 ? a! : b!).record([
+        { ...DataUsed, at: `2026-03-01T10:${String(i).padStart(2, '0')}:00Z` },
+        { ...DataUsed, subject: `v-${i}`, at: `2026-03-01T10:${String(i).padStart(2, '0')}:00Z` },
+      ]),
+    );
+    const shared = (await Promise.all(writes)).flat().filter((r) => r.stream === 'subject-u-1').map((r) => r.revision);
+    expect(shared.sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const { findings, checked } = await a!.verify();
+    expect(findings).toEqual([]);
+    expect(checked).toBe(80 + 2); // one KeyRegistered, one PolicyPublished
+    await Promise.all([a!.close(), b!.close()]);
+  });
+
+  it.skipIf(!built)('the CLI verifies and audits a postgres:// ledger; postgresql:// names the same one', async () => {
+    const schema = freshSchema();
+    cliSchemas.push(schema);
+    const url = new URL(postgresUnderTest().url);
+    url.searchParams.set('schema', schema);
+    const ledger = await openLedger({ store: postgresStore(url.toString()), signer: nodeSigner(randomSeed()) });
+    await ledger.record([DataCollected, { ...DataUsed, purpose: 'personalization' }], { backfill: true });
+    await ledger.close();
+    const verify = await cliAsync(['verify', '--ledger', url.toString()]);
+    expect(verify.stdout).toContain(`in postgres://${url.host}/postgres (schema ${schema})`);
+    expect(verify.status).toBe(0);
+    const audit = await cliAsync(['audit', '--ledger', url.toString().replace(/^postgres:/, 'postgresql:'), '--at', '2026-04-01T00:00:00Z', '--json']);
+    expect(audit.status).toBe(2);
+    const prefixed = await cliAsync(['verify', '--ledger', url.toString(), '--prefix', 'acme-']);
+    expect(prefixed.status).toBe(1);
+    expect(prefixed.stderr).toContain('?schema=');
+    const json = JSON.parse(audit.stdout) as { ledger: string; violations: { code: string }[] };
+    expect(json.ledger).toBe(`postgresql://${url.host}/postgres (schema ${schema})`);
+    expect(json.violations.map((v) => v.code)).toEqual(['PURPOSE_NOT_DECLARED']);
+  });
+
+  it.skipIf(!built)('the append benchmark measures SQLite and PostgreSQL in the same run, stating synchronous_commit, and drops its schemas', async () => {
+    const r = await runNodeAsync(join(ROOT, 'dist/benchmarks/append.js'), ['--ledger', postgresUnderTest().url, '--events', '600', '--subjects', '6', '--batch', '50']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/then PostgreSQL [\d.]+.*synchronous_commit=(on|off|local|remote_write|remote_apply), fsync=/);
+    for (const mode of ['per-event', 'per-batch']) {
+      expect(r.stdout).toMatch(new RegExp(`sealed \\+ signed, ${mode} +sqlite +[\\d,]+ events/s`));
+      expect(r.stdout).toMatch(new RegExp(`sealed \\+ signed, ${mode} +postgres +[\\d,]+ events/s.* [\\d.]+x SQLite`));
+    }
+    expect(r.stdout).toMatch(/verify replay, per-event sigs postgres +[\d,]+ events\/s .*x SQLite +\(602 events, 0 findings\)/);
+    expect(r.status).toBe(0);
+    const left = await withClient((c) => c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
+    expect(left.rows).toEqual([]);
+  });
+});
