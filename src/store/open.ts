@@ -9,15 +9,16 @@ export const isEventStoreDBSpec = (spec: string): boolean => /^esdb(\+discover)?
 
 /**
  * Opens the store a `--ledger` value names: an `esdb://` or `esdb+discover://` connection
- * string for EventStoreDB, anything else a SQLite file path.
+ * string for EventStoreDB, anything else a SQLite file path. `create: false` refuses a SQLite
+ * path where no ledger exists (LEDGER_NOT_FOUND).
  */
-export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { prefix?: string } = {}): Promise<EventStore> => {
+export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { prefix?: string; create?: boolean } = {}): Promise<EventStore> => {
   if (isEventStoreDBSpec(spec)) {
     const { eventStoreDBStoreFromConnectionString } = await import('./eventstoredb.js');
-    return eventStoreDBStoreFromConnectionString(spec, options);
+    return eventStoreDBStoreFromConnectionString(spec, options.prefix === undefined ? {} : { prefix: options.prefix });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) {
     throw new LedgerError('INVALID_INPUT', `unsupported ledger "${spec}": give a SQLite file path or an esdb:// connection string`, { ledger: spec });
   }
-  return sqliteStore(spec);
+  return sqliteStore(spec, options.create === undefined ? {} : { create: options.create });
 };

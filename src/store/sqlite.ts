@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { LedgerError } from '../domain/errors.js';
 import { checkExpected } from './expected.js';
 import { unreadableData } from './port.js';
@@ -20,6 +21,11 @@ export interface SqliteStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How long a writer waits for another connection's lock before STORE_UNAVAILABLE. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Default true: a missing file is created. False for readers: a mistyped path is refused
+   * with LEDGER_NOT_FOUND instead of answering from a new, empty ledger.
+   */
+  readonly create?: boolean;
 }
 
 const PAGE_SIZE = 1000;
@@ -250,8 +256,11 @@ async function* paged<C>(
 }
 
 function openDatabase(path: string, name: string, options: SqliteStoreOptions): { db: Database.Database; sql: Statements } {
+  if (options.create === false && (path === ':memory:' || !existsSync(path))) {
+    throw new LedgerError('LEDGER_NOT_FOUND', `no ledger at ${path}: check the path (only writing commands create a ledger)`, { ledger: path });
+  }
   try {
-    const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000, fileMustExist: options.create === false });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);

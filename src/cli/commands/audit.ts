@@ -1,9 +1,12 @@
 import { LedgerError } from '../../domain/errors.js';
 import { isIsoTimestamp } from '../../domain/ids.js';
 import { renderAuditTable } from '../../audit/render.js';
+import type { IntegrityFinding } from '../../seal/verify.js';
 import { printFindings } from '../findings.js';
 import { parse } from '../args.js';
-import { ledgerOptions, openCliLedger } from '../open.js';
+import { verdictExit } from '../exit.js';
+import { auditJson } from '../json.js';
+import { ledgerOptions, openCliLedger, trustOption } from '../open.js';
 import { progress } from '../progress.js';
 
 /** `--at` as given, or now: an ISO-8601 UTC instant, so a report can be reproduced. */
@@ -13,24 +16,28 @@ export const evaluationTime = (at: string | undefined): string => {
   return at;
 };
 
+/** Integrity before anything else: a report on facts that do not verify proves nothing, and must not look clean. */
+export const integrityBanner = (findings: readonly IntegrityFinding[], out: (line: string) => void): void => {
+  if (findings.length === 0) return;
+  out(`INTEGRITY FAILURE: ${findings.length} finding(s) — the report below is on facts that cannot all be trusted:`);
+  printFindings(findings, (l) => out('  ' + l));
+  out('');
+};
+
 export const auditCommand = async (args: readonly string[]): Promise<number> => {
-  const { values } = parse(args, { ...ledgerOptions, at: { type: 'string' }, json: { type: 'boolean' }, trust: { type: 'string', multiple: true } });
+  const { values } = parse(args, { ...ledgerOptions, ...trustOption, at: { type: 'string' }, json: { type: 'boolean' }, 'every-verdict': { type: 'boolean' } });
   const at = evaluationTime(values.at);
   const ledger = await openCliLedger(values);
   const bar = progress('audited');
   try {
-    const { integrity, report } = await ledger.audit({ at, keepEveryVerdict: values.json === true, onProgress: (n) => bar.update(n) });
+    const { integrity, report } = await ledger.audit({ at, keepEveryVerdict: values['every-verdict'] === true, onProgress: (n) => bar.update(n) });
     bar.done();
-    if (values.json) {
-      console.log(JSON.stringify({ ledger: integrity.store, integrity: { checked: integrity.checked, findings: integrity.findings }, ...report }, null, 2));
-    } else {
+    if (values.json) console.log(JSON.stringify(auditJson(integrity, report), null, 2));
+    else {
+      integrityBanner(integrity.findings, (l) => console.log(l));
       console.log(renderAuditTable(report));
-      if (integrity.findings.length > 0) {
-        console.log(`\nINTEGRITY: ${integrity.findings.length} finding(s) — the facts above cannot all be trusted:`);
-        printFindings(integrity.findings, (l) => console.log('  ' + l));
-      }
     }
-    return integrity.findings.length > 0 ? 3 : report.violations.length > 0 ? 2 : 0;
+    return verdictExit(integrity.findings.length, report.violations.length);
   } finally {
     await ledger.close();
   }

@@ -41,8 +41,8 @@ export const importCommand = async (args: readonly string[]): Promise<number> =>
     console.error(`${lines} bad line(s) in ${file}: nothing was imported`);
     return 1;
   }
-  const ledger = await openCliLedger(values, signing);
-  const bar = progress('imported');
+  const ledger = await openCliLedger(values, { signing, create: true });
+  const bar = progress('imported', { total: facts.length });
   let recorded = 0;
   let duplicates = 0;
   try {

@@ -1,0 +1,84 @@
+import { LEDGER_OPTIONS, type Command } from './command.js';
+import { auditCommand } from './commands/audit.js';
+import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import.js';
+import { keygenCommand } from './commands/keygen.js';
+import { reportCommand } from './commands/report.js';
+import { verifyCommand } from './commands/verify.js';
+
+const TRUST: Command['options'][number] = ['--trust FILE.pub …', 'trust only these keys (several after one flag, or the flag repeated)'];
+const AT: Command['options'][number] = ['--at TIME', 'judge deadlines at this ISO-8601 time (default now), so the report can be reproduced'];
+
+/**
+ * The command table: every command, its usage and its options, in the order `--help` lists
+ * them. A new command is one entry here and its `run` in src/cli/commands/.
+ */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'keygen',
+    usage: '--out DIR [--id KEYID]',
+    summary: 'a new Ed25519 key pair: DIR/KEYID.key (mode 0600) and DIR/KEYID.pub',
+    options: [
+      ['--out DIR', 'where to write the key files (made if missing); an existing key is never overwritten'],
+      ['--id KEYID', 'the key id (default: derived from the public key)'],
+    ],
+    run: keygenCommand,
+  },
+  {
+    name: 'import',
+    usage: 'FILE.jsonl --key FILE [--signing per-event|per-batch]',
+    summary: 'record one fact a line; any bad line and nothing is recorded; importing again records nothing twice',
+    options: [
+      ['--key FILE', 'the secret key to sign with (required)'],
+      ['--signing MODE', 'per-event (default) or per-batch'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [4],
+    run: importCommand,
+  },
+  {
+    name: 'verify',
+    usage: '[--trust FILE.pub …] [--json]',
+    summary: 'check every signature and chain link of an existing ledger',
+    options: [TRUST, ['--json', 'the result as JSON (schemas/verify.schema.json)'], ...LEDGER_OPTIONS],
+    exits: [3, 4],
+    run: verifyCommand,
+  },
+  {
+    name: 'audit',
+    usage: '[--at TIME] [--json] [--every-verdict] [--trust FILE.pub …]',
+    summary: 'the compliance report: every use and disclosure judged, integrity first',
+    options: [
+      AT,
+      ['--json', 'the report as JSON (schemas/audit.schema.json)'],
+      ['--every-verdict', 'with --json, one verdict per use instead of lawful uses grouped'],
+      TRUST,
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [2, 3, 4],
+    run: auditCommand,
+  },
+  {
+    name: 'report',
+    usage: '--subject ID [--at TIME] [--json] [--trust FILE.pub …]',
+    summary: 'a subject access report: everything collected, used, disclosed, consented and notified',
+    options: [['--subject ID', 'the subject (required)'], AT, ['--json', 'the report as JSON (schemas/report.schema.json)'], TRUST, ...LEDGER_OPTIONS],
+    exits: [2, 3, 4],
+    run: reportCommand,
+  },
+  {
+    name: 'demo',
+    usage: '[--dir DIR] [--subjects N] [--at TIME] [--force] [--ledger esdb://…]',
+    summary: 'record sixty realistic days under the seed policy, then verify and audit them',
+    options: [
+      ['--dir DIR', 'where the demo writes its ledger and key (default ./privacy-ledger-demo)'],
+      ['--subjects N', 'how many people (default 1000)'],
+      ['--at TIME', 'the audit time; the sixty days end two days before it (default now)'],
+      ['--force', 'replace the ledger of an earlier demo in DIR'],
+      ['--ledger esdb://…', 'record on an EventStoreDB server instead, under a fresh stream prefix'],
+      ['--prefix P', 'the stream prefix to use on that server'],
+    ],
+    exits: [4],
+    run: demoCommand,
+  },
+];
