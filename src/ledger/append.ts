@@ -156,9 +156,19 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     const streams = [...new Set(facts.map((p) => p.stream))];
     // Explicit ids may be retries of facts recorded long ago: scan their streams from the start.
     const scanFrom = new Map<string, bigint>(streams.filter((s) => facts.some((p) => p.stream === s && p.explicit)).map((s) => [s, 0n]));
+    // An id the store refused as stored elsewhere: once our own streams show it is not a retry of ours, it never will be.
+    let refusedId: string | undefined;
     for (let attempt = 0; ; attempt++) {
       const todo = await dropRecorded(facts, scanFrom, out);
       if (todo.length === 0) return out;
+      const clash = refusedId === undefined ? undefined : todo.find((p) => p.id.toLowerCase() === refusedId);
+      if (clash) {
+        throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${clash.id} is already recorded for another fact, outside "${clash.stream}": give this fact another id`, {
+          id: clash.id,
+          stream: clash.stream,
+          index: clash.index,
+        });
+      }
       const involved = [...new Set(todo.map((p) => p.stream))];
       const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, heads.get(s) ?? (await readHead(store, s))] as const)));
       try {
@@ -172,6 +182,7 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
         return out;
       } catch (e) {
         if (!retriable(e)) throw e;
+        if (isLedgerError(e, 'DUPLICATE_EVENT_ID') && typeof e.details.id === 'string') refusedId = e.details.id.toLowerCase();
         for (const s of involved) heads.forget(s);
         if (attempt >= maxRetries) {
           throw new LedgerError('CONFLICT_RETRIES_EXHAUSTED', `gave up appending to ${involved.map((s) => `"${s}"`).join(', ')} after ${attempt + 1} attempts: ${(e as Error).message}`, {

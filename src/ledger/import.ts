@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import { decodeFact, type Fact } from '../domain/facts.js';
+import { canonicalize } from '../seal/canonical.js';
 import { sha256Hex } from '../seal/hash.js';
 
 export interface LineError {
@@ -17,16 +18,23 @@ export interface ParsedFacts {
   readonly errors: LineError[];
 }
 
-// Namespace for ids derived from an import file's content and line number.
+// Namespace for ids derived from a fact's content and its place among identical facts.
 const IMPORT_NAMESPACE = '0f6b1d9e-7c1a-4f7e-8a53-2b1f0c9d4e77';
 
 /**
  * Parses a JSON-lines file of facts, validating every line before anything is recorded.
- * A fact without an id gets one derived from the file's hash and its line number, so
- * importing the same file again (after a crash, say) records nothing twice.
+ * A fact without an id gets one derived from its content (canonical JSON) and how many
+ * identical facts came before it in the file, never from the file as a whole: importing the
+ * file again after a crash, or after fixing or removing other lines, records nothing twice.
  */
 export const parseFactLines = (text: string): ParsedFacts => {
-  const fileHash = sha256Hex(text);
+  const seenContent = new Map<string, number>();
+  const derivedId = (fact: Fact): string => {
+    const content = sha256Hex(canonicalize(fact));
+    const k = seenContent.get(content) ?? 0;
+    seenContent.set(content, k + 1);
+    return uuidv5(`${content}:${k}`, IMPORT_NAMESPACE);
+  };
   const facts: Fact[] = [];
   const lines: number[] = [];
   const errors: LineError[] = [];
@@ -55,7 +63,7 @@ export const parseFactLines = (text: string): ParsedFacts => {
       }
       idLines.set(id.toLowerCase(), line);
     }
-    facts.push(id ? r.right : ({ ...r.right, id: uuidv5(`${fileHash}:${line}`, IMPORT_NAMESPACE) } as Fact));
+    facts.push(id ? r.right : ({ ...r.right, id: derivedId(r.right) } as Fact));
     lines.push(line);
   });
   return { facts, lines, errors };
