@@ -6,6 +6,7 @@ import { chainWithText, decodeEnvelope, envelopeJson, type ChainHead, type Envel
 import { bytesToHex, checkedHexBytes } from '../seal/hash.js';
 import type { Signer } from '../seal/signers.js';
 import type { EventStore, StreamAppend } from '../store/port.js';
+import type { CheckResult } from '../projection/compliance-types.js';
 import { readHead, type headCache } from './heads.js';
 
 /** A decoded fact on its way into the ledger. */
@@ -28,6 +29,11 @@ export interface Recorded {
   readonly hash: string;
   /** True when the fact's id was already recorded with the same content: an idempotent retry, nothing appended. */
   readonly duplicate: boolean;
+  /**
+   * The verdict the fact got as recorded, judged on everything before it in the log, with its
+   * proof. Absent for a duplicate, which was judged when first recorded (`ledger.explain(id)`).
+   */
+  readonly verdict?: CheckResult;
 }
 
 export interface AppenderOptions {
@@ -36,6 +42,14 @@ export interface AppenderOptions {
   readonly mode: SigningMode;
   readonly heads: ReturnType<typeof headCache>;
   readonly maxRetries: number;
+}
+
+/** How one call appends: on the heads its caller read (and judged by), and whether a lost race is retried. */
+export interface AppendControl {
+  /** The chain heads to append onto, for the streams given; others are read as usual. */
+  readonly heads?: ReadonlyMap<string, ChainHead | undefined>;
+  /** False: a stream that moved on is WRONG_EXPECTED_REVISION to the caller, who must judge again. Default true. */
+  readonly retry?: boolean;
 }
 
 const asRecorded = (env: Envelope, duplicate: boolean): Recorded => ({
@@ -151,7 +165,7 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
     for (const a of byStream.values()) await store.append(a.stream, a.events, a.expected);
   };
 
-  return async (facts: Pending[]): Promise<Map<number, Recorded>> => {
+  return async (facts: Pending[], control: AppendControl = {}): Promise<Map<number, Recorded>> => {
     const out = new Map<number, Recorded>();
     const streams = [...new Set(facts.map((p) => p.stream))];
     // Explicit ids may be retries of facts recorded long ago: scan their streams from the start.
@@ -170,7 +184,9 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
         });
       }
       const involved = [...new Set(todo.map((p) => p.stream))];
-      const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, heads.get(s) ?? (await readHead(store, s))] as const)));
+      // Without retries the caller's heads hold on every attempt: a stream that moved on must be judged again.
+      const given = attempt === 0 || control.retry === false ? control.heads : undefined;
+      const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, given?.has(s) ? given.get(s) : heads.get(s) ?? (await readHead(store, s))] as const)));
       try {
         const runs = await sealRuns(todo, startHeads);
         await write(runs);
@@ -181,7 +197,7 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
         }
         return out;
       } catch (e) {
-        if (!retriable(e)) throw e;
+        if (!retriable(e) || (control.retry === false && isLedgerError(e, 'WRONG_EXPECTED_REVISION'))) throw e;
         if (isLedgerError(e, 'DUPLICATE_EVENT_ID') && typeof e.details.id === 'string') refusedId = e.details.id.toLowerCase();
         for (const s of involved) heads.forget(s);
         if (attempt >= maxRetries) {

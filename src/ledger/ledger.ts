@@ -12,10 +12,13 @@ import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import { integrityChecker, type IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { appender, type Pending, type Recorded } from './append.js';
+import { appender, type AppendControl, type Pending, type Recorded } from './append.js';
+import { recordedVerdicts } from './recorded-verdicts.js';
+import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 
 export type { Recorded } from './append.js';
+export type { LawfulRecord } from './record-if-lawful.js';
 import { applyCompliance, initialComplianceState, type ComplianceState } from '../projection/compliance.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
@@ -35,6 +38,11 @@ export interface LedgerOptions {
   readonly keyOwner?: string;
   /** How often record() retries after losing a race or a dropped connection. Default 10. */
   readonly maxRetries?: number;
+  /**
+   * Default true: record() judges what it recorded and returns each verdict, which folds the
+   * new facts into the live view on every call. False skips that for a writer that only appends.
+   */
+  readonly verdicts?: boolean;
 }
 
 export interface VerifyResult {
@@ -99,13 +107,52 @@ export const openLedger = async (options: LedgerOptions) => {
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
     [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
 
-  const record = async (input: FactInput | readonly FactInput[]): Promise<Recorded[]> => {
+  const verdicts = recordedVerdicts();
+
+  /** Appends decoded facts and hands back each one's verdict as recorded (see RecordedVerdicts). */
+  const appendJudged = async (pending: Pending[], control?: AppendControl): Promise<Recorded[]> => {
+    if (options.verdicts === false && control === undefined) {
+      const results = await appendFacts!(pending);
+      return pending.map((p) => results.get(p.index)!);
+    }
+    const ids = pending.map((p) => p.id);
+    verdicts.expect(ids);
+    let results: Map<number, Recorded>;
+    try {
+      results = await appendFacts!(pending, control);
+    } catch (e) {
+      verdicts.forget(ids);
+      throw e;
+    }
+    await currentView();
+    return pending.map((p) => {
+      const r = results.get(p.index)!;
+      const verdict = verdicts.take(r.id);
+      return verdict === undefined ? r : { ...r, verdict };
+    });
+  };
+
+  const writable = (): void => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
+  };
+
+  const record = async (input: FactInput | readonly FactInput[]): Promise<Recorded[]> => {
+    writable();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
     const pending = decodeAll(inputs);
-    const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending));
-    return pending.map((p) => results.get(p.index)!);
+    return lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending));
+  };
+
+  const recordLawful = recordIfLawfulWith({ store, locked, currentView: () => currentView(), appendJudged, maxRetries });
+  /**
+   * Records `fact` only if its verdict is lawful, checking and recording as one step under the
+   * stream's lock (see recordIfLawfulWith): resolves with the verdict, and what was recorded.
+   */
+  const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
+    writable();
+    const [p] = decodeAll([input]);
+    return recordLawful(p!);
   };
 
   /** One pass over the store: every event checked, every well-formed one handed to `fold`. */
@@ -134,7 +181,10 @@ export const openLedger = async (options: LedgerOptions) => {
       view ??= { state: initialComplianceState({ defaultPolicy: options.policy ?? seedPolicy }), position: 0n };
       for await (const ev of store.readAll({ after: view.position })) {
         const env = decodeEnvelope(ev.data);
-        if (E.isRight(env)) applyCompliance(view.state, env.right);
+        if (E.isRight(env)) {
+          verdicts.beforeApply(view.state, env.right);
+          applyCompliance(view.state, env.right);
+        }
         view.position = ev.position;
       }
       return view.state;
@@ -167,6 +217,7 @@ export const openLedger = async (options: LedgerOptions) => {
     store,
     signer,
     record,
+    recordIfLawful,
     check,
     verify,
     audit,
