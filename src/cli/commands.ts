@@ -3,6 +3,7 @@ import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { keygenCommand } from './commands/keygen.js';
+import { keysCommand } from './commands/keys.js';
 import { reportCommand } from './commands/report.js';
 import { verifyCommand } from './commands/verify.js';
 
@@ -23,6 +24,24 @@ export const COMMANDS: readonly Command[] = [
       ['--id KEYID', 'the key id (default: derived from the public key)'],
     ],
     run: keygenCommand,
+  },
+  {
+    name: 'keys',
+    usage: 'list [--json] | add NEW.pub --endorse-with CURRENT.key [--owner NAME] | revoke KEYID --reason TEXT --key CURRENT.key',
+    summary: 'the keys of a ledger: list them, register a new one endorsed by a current key, revoke one',
+    options: [
+      ['list', 'every key the ledger registers: who endorsed it, whether it is revoked'],
+      ['add NEW.pub', 'record a KeyRegistered for NEW, signed by the current key (key rotation)'],
+      ['--endorse-with CURRENT.key', 'the current key that endorses the new one (required for add)'],
+      ['--owner NAME', 'who holds the new key (default: the endorser\'s owner)'],
+      ['revoke KEYID', 'record a KeyRevoked for KEYID, signed by another current key'],
+      ['--reason TEXT', 'why (required for revoke)'],
+      ['--key CURRENT.key', 'the current key that signs the revocation (required for revoke)'],
+      ['--json', 'with list: the keys as JSON (schemas/keys.schema.json)'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [4],
+    run: keysCommand,
   },
   {
     name: 'import',

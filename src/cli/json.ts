@@ -1,6 +1,7 @@
 import type { IntegrityFinding } from '../seal/verify.js';
 import type { VerifyResult } from '../ledger/ledger.js';
 import type { ComplianceReport, SubjectReport } from '../projection/compliance-types.js';
+import type { RegisteredKey } from '../ledger/key-registry.js';
 
 /**
  * The JSON every command prints is an interface: each document names its `schemaVersion`
@@ -51,3 +52,5 @@ export const auditJson = (integrity: VerifyResult, report: ComplianceReport) =>
 export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
   document('report', integrity.store, { integrity: integrityJson(integrity), ...report });
 
+
+export const keysJson = (ledger: string, keys: readonly RegisteredKey[]) => document('keys', ledger, { keys });
