@@ -8,6 +8,7 @@ import { isEventStoreDBSpec, openStore } from '../../store/open.js';
 import { sqliteStore } from '../../store/sqlite.js';
 import { LedgerError } from '../../domain/errors.js';
 import { parse } from '../args.js';
+import { evaluationTime } from './audit.js';
 import { demoWorkload, type Planted } from '../demo/workload.js';
 import { printFindings } from '../findings.js';
 import type { Violation } from '../../projection/compliance-types.js';
@@ -26,7 +27,7 @@ const demoKey = async (dir: string) => {
  * Where the demo records: a fresh SQLite file in DIR by default; with `--ledger esdb://…`, a
  * fresh stream prefix on that server (unless --prefix names one), so runs never mix.
  */
-const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }) => {
+const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }, force: boolean) => {
   if (values.ledger !== undefined && isEventStoreDBSpec(values.ledger)) {
     const prefix = values.prefix ?? `demo-${Date.now().toString(36)}-`;
     const spec = values.ledger;
@@ -37,6 +38,9 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
     throw new LedgerError('INVALID_INPUT', `demo records into DIR/demo.db (--dir); --ledger takes only an esdb:// server, where a fresh stream prefix is used`);
   }
   const dbPath = join(dir, 'demo.db');
+  if (existsSync(dbPath) && !force) {
+    throw new LedgerError('INVALID_INPUT', `${dbPath} holds the ledger of an earlier demo: pass --force to replace it, or --dir another folder`, { ledger: dbPath });
+  }
   for (const suffix of ['', '-wal', '-shm']) await rm(dbPath + suffix, { force: true });
   const rel = relative(process.cwd(), dbPath) || dbPath;
   return { open: async () => sqliteStore(dbPath), where: rel, args: `--ledger ${rel}` };
@@ -53,17 +57,19 @@ const compare = (planted: readonly Planted[], violations: readonly Violation[]) 
 };
 
 export const demoCommand = async (args: readonly string[]): Promise<number> => {
-  const { values } = parse(args, { dir: { type: 'string' }, subjects: { type: 'string' }, ledger: { type: 'string' }, prefix: { type: 'string' } });
+  const { values } = parse(args, { dir: { type: 'string' }, subjects: { type: 'string' }, ledger: { type: 'string' }, prefix: { type: 'string' }, at: { type: 'string' }, force: { type: 'boolean' } });
+  const endAt = Date.parse(evaluationTime(values.at));
   const dir = values.dir ?? 'privacy-ledger-demo';
   const subjects = values.subjects === undefined ? 1_000 : Number(values.subjects);
   if (!Number.isInteger(subjects) || subjects < 1) throw new LedgerError('INVALID_INPUT', `--subjects must be a positive whole number, not "${values.subjects}"`);
   await mkdir(dir, { recursive: true });
-  const target = await demoTarget(dir, values);
+  const target = await demoTarget(dir, values, values.force === true);
   const key = await demoKey(dir);
   const signer = await loadSigner(key.secretPath);
-  const workload = demoWorkload({ subjects });
+  const workload = demoWorkload({ subjects, endAt });
 
-  console.log(`Recording ${workload.facts.length.toLocaleString('en-US')} facts about ${subjects.toLocaleString('en-US')} people, sixty days of a consumer service under the seed privacy policy…`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  console.log(`Recording ${n(workload.facts.length)} facts about ${n(workload.people)} people (${n(subjects)} everyday lives and ${n(workload.people - subjects)} planted stories), the sixty days to ${workload.auditAt} of a consumer service under the seed privacy policy…`);
   const ledger = await openLedger({ store: await target.open(), signer, trust: [await loadTrustedKey(key.publicPath)] });
   const t0 = performance.now();
   for (let i = 0; i < workload.facts.length; i += BATCH) await ledger.record(workload.facts.slice(i, i + BATCH));
@@ -75,7 +81,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
 
   console.log(`  recorded, each fact signed (Ed25519) and hash-chained, in ${(recordMs / 1000).toFixed(1)} s; verified and audited in ${(auditMs / 1000).toFixed(1)} s\n`);
   console.log(integrity.findings.length === 0
-    ? `Integrity: all ${integrity.checked.toLocaleString('en-US')} events verify — every signature against the demo's public key, every chain link.\n`
+    ? `Integrity: all ${n(integrity.checked)} events verify (the ${n(workload.facts.length)} facts, and ${n(integrity.checked - workload.facts.length)} the ledger records itself: its key and its policy) — every signature against the demo's public key, every chain link.\n`
     : `Integrity: ${integrity.findings.length} finding(s)!`);
   printFindings(integrity.findings, (l) => console.log('  ' + l));
   console.log(renderAuditTable(report));
