@@ -13,5 +13,5 @@ export { sqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { eventStoreDBStore, eventStoreDBStoreFromConnectionString } from './store/eventstoredb.js';
 export { openStore, DEFAULT_LEDGER_PATH } from './store/open.js';
 export * from './projection/index.js';
-export { openLedger, type Ledger, type LedgerOptions, type Recorded, type LawfulRecord, type VerifyResult } from './ledger/ledger.js';
+export { openLedger, type Ledger, type LedgerOptions, type Recorded, type LawfulRecord, type Explanation, type ExplainedViolation, type RuleRef, type VerifyResult } from './ledger/ledger.js';
 export { parseFactLines, type LineError, type ParsedFacts } from './ledger/import.js';

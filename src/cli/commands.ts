@@ -1,6 +1,7 @@
 import { LEDGER_OPTIONS, type Command } from './command.js';
 import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
 import { keygenCommand } from './commands/keygen.js';
 import { keysCommand } from './commands/keys.js';
@@ -84,6 +85,14 @@ export const COMMANDS: readonly Command[] = [
     options: [['--subject ID', 'the subject (required)'], AT, ['--json', 'the report as JSON (schemas/report.schema.json)'], TRUST, ...LEDGER_OPTIONS],
     exits: [2, 3, 4],
     run: reportCommand,
+  },
+  {
+    name: 'explain',
+    usage: '--event ID [--at TIME] [--json] [--trust FILE.pub …]',
+    summary: 'one event explained: its verdict, basis, proof, violations and the rules that judge it',
+    options: [['--event ID', 'the event (required)'], AT, ['--json', 'the explanation as JSON (schemas/explain.schema.json)'], TRUST, ...LEDGER_OPTIONS],
+    exits: [2, 3, 4],
+    run: explainCommand,
   },
   {
     name: 'demo',

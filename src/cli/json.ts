@@ -2,6 +2,7 @@ import type { IntegrityFinding } from '../seal/verify.js';
 import type { VerifyResult } from '../ledger/ledger.js';
 import type { ComplianceReport, SubjectReport } from '../projection/compliance-types.js';
 import type { RegisteredKey } from '../ledger/key-registry.js';
+import type { Explanation } from '../ledger/explain.js';
 
 /**
  * The JSON every command prints is an interface: each document names its `schemaVersion`
@@ -34,10 +35,11 @@ export const canonicalTime = (s: string): string => {
   return `${m[1]}${fraction ? '.' + fraction : ''}Z`;
 };
 
+// A sealed fact (explain's `fact`) is quoted as it was sealed, its `at` as the writer gave it.
 const withCanonicalTimes = (v: unknown): unknown => {
   if (typeof v === 'string') return canonicalTime(v);
   if (Array.isArray(v)) return v.map(withCanonicalTimes);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withCanonicalTimes(x)]));
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'fact' ? x : withCanonicalTimes(x)]));
   return v;
 };
 
@@ -54,3 +56,8 @@ export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
 
 
 export const keysJson = (ledger: string, keys: readonly RegisteredKey[]) => document('keys', ledger, { keys });
+
+export const explainJson = (ledger: string, e: Explanation) => {
+  const { integrity, ...rest } = e;
+  return document('explain', ledger, { ...rest, integrity: { checked: integrity.checked, findings: integrity.findings.map(findingJson) } });
+};

@@ -14,11 +14,13 @@ import { integrityChecker, type IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
 import { appender, type AppendControl, type Pending, type Recorded } from './append.js';
 import { recordedVerdicts } from './recorded-verdicts.js';
+import { explainEvent, type Explanation } from './explain.js';
 import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 
 export type { Recorded } from './append.js';
 export type { LawfulRecord } from './record-if-lawful.js';
+export type { Explanation, ExplainedViolation, RuleRef } from './explain.js';
 import { applyCompliance, initialComplianceState, type ComplianceState } from '../projection/compliance.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
@@ -200,6 +202,10 @@ export const openLedger = async (options: LedgerOptions) => {
     return checkFact(await currentView(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at);
   };
 
+  /** One event explained: its verdict, basis, proof and the rules that judge it, deadlines judged at `at`. */
+  const explain = (eventId: string, at: string | Date = new Date()): Promise<Explanation> =>
+    explainEvent({ store, policy: options.policy ?? seedPolicy, trust: options.trust ?? [] }, eventId, at);
+
   /** Everything collected, used, disclosed, consented and notified for one subject, with verdicts. */
   const reportOn = async (subject: string, at: string | Date = new Date()): Promise<SubjectReport> => subjectReport(await currentView(), subject, at);
 
@@ -222,6 +228,7 @@ export const openLedger = async (options: LedgerOptions) => {
     verify,
     audit,
     subjectReport: reportOn,
+    explain,
     ...queries,
     /** Every event of the store in global order, raw: for audits and projections. */
     readAll: (): AsyncIterable<RecordedEvent> => store.readAll(),
