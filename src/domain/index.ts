@@ -5,3 +5,4 @@ export * from './codec.js';
 export * from './facts.js';
 export * from './policy.js';
 export * from './streams.js';
+export * from './fact-input.js';

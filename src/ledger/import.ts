@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
-import { decodeFact, type Fact } from '../domain/facts.js';
+import type { Fact } from '../domain/facts.js';
+import { decodeFactInput, type InputChecks } from '../domain/fact-input.js';
 import { canonicalize } from '../seal/canonical.js';
 import { sha256Hex } from '../seal/hash.js';
 
@@ -27,7 +28,7 @@ const IMPORT_NAMESPACE = '0f6b1d9e-7c1a-4f7e-8a53-2b1f0c9d4e77';
  * identical facts came before it in the file, never from the file as a whole: importing the
  * file again after a crash, or after fixing or removing other lines, records nothing twice.
  */
-export const parseFactLines = (text: string): ParsedFacts => {
+export const parseFactLines = (text: string, checks: InputChecks = { now: Date.now() }): ParsedFacts => {
   const seenContent = new Map<string, number>();
   const derivedId = (fact: Fact): string => {
     const content = sha256Hex(canonicalize(fact));
@@ -49,7 +50,7 @@ export const parseFactLines = (text: string): ParsedFacts => {
       errors.push({ line, field: '(line)', message: `not JSON: ${(e as Error).message}` });
       return;
     }
-    const r = decodeFact(value);
+    const r = decodeFactInput(value, checks);
     if (E.isLeft(r)) {
       errors.push(...r.left.map((err) => ({ line, ...err })));
       return;

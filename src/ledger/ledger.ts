@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import { newEventId } from '../seal/ids.js';
-import { decodeFact, type Fact, type FactInput } from '../domain/facts.js';
+import type { Fact, FactInput } from '../domain/facts.js';
+import { decodeFactInput } from '../domain/fact-input.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
@@ -45,6 +46,8 @@ export interface LedgerOptions {
    * new facts into the live view on every call. False skips that for a writer that only appends.
    */
   readonly verdicts?: boolean;
+  /** How far a fact's `at` may lie after now before it is refused (clock skew). Default five minutes. */
+  readonly futureToleranceMs?: number;
 }
 
 export interface VerifyResult {
@@ -76,11 +79,12 @@ export interface AuditResult {
 const LEDGER_NAMESPACE = '4b0c3d36-2f4b-4a63-9a1f-6c2f7f0e9d11';
 
 /** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
-const decodeAll = (inputs: readonly unknown[]): Pending[] => {
+const decodeAll = (inputs: readonly unknown[], futureToleranceMs?: number): Pending[] => {
   const errors: (FieldError & { index: number })[] = [];
   const pending: Pending[] = [];
+  const checks = { now: Date.now(), ...(futureToleranceMs === undefined ? {} : { futureToleranceMs }) };
   inputs.forEach((input, index) => {
-    const r = decodeFact(input);
+    const r = decodeFactInput(input, checks);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;
@@ -142,7 +146,7 @@ export const openLedger = async (options: LedgerOptions) => {
   const record = async (input: FactInput | readonly FactInput[]): Promise<Recorded[]> => {
     writable();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs);
+    const pending = decodeAll(inputs, options.futureToleranceMs);
     return lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending));
   };
 
@@ -153,7 +157,7 @@ export const openLedger = async (options: LedgerOptions) => {
    */
   const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
     writable();
-    const [p] = decodeAll([input]);
+    const [p] = decodeAll([input], options.futureToleranceMs);
     return recordLawful(p!);
   };
 
@@ -198,7 +202,7 @@ export const openLedger = async (options: LedgerOptions) => {
    */
   const check = async (input: FactInput, at: string | Date = new Date()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    const [p] = decodeAll([input]);
+    const [p] = decodeAll([input], options.futureToleranceMs);
     return checkFact(await currentView(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at);
   };
 
