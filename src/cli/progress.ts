@@ -51,3 +51,6 @@ export const progress = (label: string, options: ProgressOptions = {}): Progress
     },
   };
 };
+
+/** The total of a replay, when the store can count its events cheaply. */
+export const totalOf = async (store: { count?(): Promise<number> }): Promise<ProgressOptions> => (store.count ? { total: await store.count() } : {});

@@ -160,7 +160,9 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
     db.close();
   };
 
-  return { name, append, appendMany, readStream, lastEvent, readAll, subscribe, close };
+  const count = async (): Promise<number> => Number(guard(() => sql.count.get())!.n);
+
+  return { name, append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -181,6 +183,7 @@ function prepareStatements(db: Database.Database) {
     last: db.prepare<[string], EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1`),
     all: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     idStored: db.prepare<[string], { stream: string }>('SELECT stream FROM events WHERE id = ?'),
+    count: db.prepare<[], { n: bigint }>('SELECT count(*) AS n FROM events'),
   };
 }
 

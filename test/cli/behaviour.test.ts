@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
-import { progress, progressLine } from '../../src/cli/progress.js';
+import { progress, progressLine, totalOf } from '../../src/cli/progress.js';
+import { memoryStore } from '../../src/store/memory.js';
 import { built, cli, CLI, ROOT } from '../helpers/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pl-cli-behaviour-'));
@@ -32,6 +33,13 @@ describe('progress', () => {
     piped.done();
     expect(silent).toEqual([]);
     expect(progressLine('verified', 12_000, 1000)).toBe('verified 12,000…');
+  });
+
+  it('knows the total of a replay where the store can count', async () => {
+    const store = memoryStore();
+    await store.append('s', [{ id: '01900000-0000-7000-8000-000000000001', type: 'T', data: {} }], 'no_stream');
+    expect(await totalOf(store)).toEqual({ total: 1 });
+    expect(await totalOf({})).toEqual({});
   });
 });
 
@@ -116,6 +124,15 @@ describe.skipIf(!built)('the CLI behaves like one', () => {
     expect(r.stderr).toContain('UNAVAILABLE');
     noStack(r.stderr);
     expect(cli(['verify', '--ledger', ledger, '--frobnicate']).status).toBe(1);
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('shows progress with the total and an ETA on a terminal, and none when piped', () => {
+    const file = join(dir, 'progress.jsonl');
+    writeFileSync(file, jsonl(...Array.from({ length: 2500 }, (_, i) => collected(`u-p${i}`))));
+    const onTty = spawnSync('script', ['-qec', `node ${CLI} import ${file} --key ${join(keys, 'ops.key')} --ledger ${join(dir, 'progress.db')}`, '/dev/null'], { encoding: 'utf8' });
+    expect(onTty.stdout).toMatch(/imported 1,000 of 2,500 \(40%\)(, about \d+s left)?/);
+    const piped = cli(['import', file, '--key', join(keys, 'ops.key'), '--ledger', join(dir, 'progress-2.db')]);
+    expect(piped.stderr).toBe('');
   });
 
   it('ends quietly when its reader closes the pipe (| head)', () => {

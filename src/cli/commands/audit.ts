@@ -7,7 +7,7 @@ import { parse } from '../args.js';
 import { verdictExit } from '../exit.js';
 import { auditJson } from '../json.js';
 import { ledgerOptions, openCliLedger, trustOption } from '../open.js';
-import { progress } from '../progress.js';
+import { progress, totalOf } from '../progress.js';
 
 /** `--at` as given, or now: an ISO-8601 UTC instant, so a report can be reproduced. */
 export const evaluationTime = (at: string | undefined): string => {
@@ -28,7 +28,7 @@ export const auditCommand = async (args: readonly string[]): Promise<number> => 
   const { values } = parse(args, { ...ledgerOptions, ...trustOption, at: { type: 'string' }, json: { type: 'boolean' }, 'every-verdict': { type: 'boolean' } });
   const at = evaluationTime(values.at);
   const ledger = await openCliLedger(values);
-  const bar = progress('audited');
+  const bar = progress('audited', await totalOf(ledger.store));
   try {
     const { integrity, report } = await ledger.audit({ at, keepEveryVerdict: values['every-verdict'] === true, onProgress: (n) => bar.update(n) });
     bar.done();

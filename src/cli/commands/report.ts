@@ -3,7 +3,7 @@ import { parse, required } from '../args.js';
 import { verdictExit } from '../exit.js';
 import { reportJson } from '../json.js';
 import { ledgerOptions, openCliLedger, trustOption } from '../open.js';
-import { progress } from '../progress.js';
+import { progress, totalOf } from '../progress.js';
 import { evaluationTime, integrityBanner } from './audit.js';
 
 export const reportCommand = async (args: readonly string[]): Promise<number> => {
@@ -11,7 +11,7 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
   const subject = required(values.subject, '--subject ID');
   const at = evaluationTime(values.at);
   const ledger = await openCliLedger(values);
-  const bar = progress('verified');
+  const bar = progress('verified', await totalOf(ledger.store));
   try {
     // A subject's report is only as good as the ledger it is read from: verify it first.
     const integrity = await ledger.verify({ onProgress: (n) => bar.update(n) });

@@ -2,13 +2,13 @@ import { parse } from '../args.js';
 import { verdictExit } from '../exit.js';
 import { printFindings } from '../findings.js';
 import { ledgerOptions, openCliLedger, trustOption } from '../open.js';
-import { progress } from '../progress.js';
+import { progress, totalOf } from '../progress.js';
 import { verifyJson } from '../json.js';
 
 export const verifyCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { ...ledgerOptions, ...trustOption, json: { type: 'boolean' } });
   const ledger = await openCliLedger(values);
-  const bar = progress('verified');
+  const bar = progress('verified', await totalOf(ledger.store));
   try {
     const result = await ledger.verify({ onProgress: (n) => bar.update(n) });
     bar.done();
