@@ -51,5 +51,8 @@ describe.skipIf(!built)('the demo', () => {
     const forced = cli(['demo', '--dir', demoDir, '--subjects', '20', '--force'], dir);
     expect(forced.stdout).toContain('20 everyday lives');
     expect(forced.status).toBe(0);
+    const future = cli(['demo', '--dir', join(dir, 'future'), '--at', '2999-01-01T00:00:00Z'], dir);
+    expect(future.stderr).toContain('is in the future');
+    expect(future.status).toBe(1);
   });
 });

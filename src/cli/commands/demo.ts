@@ -59,6 +59,8 @@ const compare = (planted: readonly Planted[], violations: readonly Violation[]) 
 export const demoCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { dir: { type: 'string' }, subjects: { type: 'string' }, ledger: { type: 'string' }, prefix: { type: 'string' }, at: { type: 'string' }, force: { type: 'boolean' } });
   const endAt = Date.parse(evaluationTime(values.at));
+  // Its facts lie before --at, and a ledger refuses facts from the future.
+  if (endAt > Date.now()) throw new LedgerError('INVALID_INPUT', `--at ${values.at} is in the future: the demo records sixty days that end at --at, and facts cannot lie ahead of now`);
   const dir = values.dir ?? 'privacy-ledger-demo';
   const subjects = values.subjects === undefined ? 1_000 : Number(values.subjects);
   if (!Number.isInteger(subjects) || subjects < 1) throw new LedgerError('INVALID_INPUT', `--subjects must be a positive whole number, not "${values.subjects}"`);
