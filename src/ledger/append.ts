@@ -31,7 +31,8 @@ export interface Recorded {
   readonly duplicate: boolean;
   /**
    * The verdict the fact got as recorded, judged on everything before it in the log, with its
-   * proof. Absent for a duplicate, which was judged when first recorded (`ledger.explain(id)`).
+   * proof. Absent for a duplicate, which was judged when first recorded (`ledger.explain(id)`),
+   * with `verdicts: false`, and when the store could not be read back after the append.
    */
   readonly verdict?: CheckResult;
 }

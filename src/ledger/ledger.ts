@@ -130,7 +130,12 @@ export const openLedger = async (options: LedgerOptions) => {
       verdicts.forget(ids);
       throw e;
     }
-    await currentView();
+    try {
+      await currentView();
+    } catch {
+      // The facts are recorded: a failed read must not make the caller record them again. They go without verdicts.
+      verdicts.forget(ids);
+    }
     return pending.map((p) => {
       const r = results.get(p.index)!;
       const verdict = verdicts.take(r.id);

@@ -94,3 +94,25 @@ describe('recordIfLawful', () => {
     expect(await count(inner)).toBe(before + 1); // the withdrawal only
   });
 });
+
+describe('a store that fails to read back after a successful append', () => {
+  it('still reports the facts recorded (without verdicts), so the caller does not record them again', async () => {
+    const inner = memoryStore();
+    let failReads = false;
+    const store: EventStore = {
+      ...inner,
+      readAll: (o) => {
+        if (!failReads) return inner.readAll(o);
+        failReads = false;
+        return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('connection reset')) }) };
+      },
+    };
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    failReads = true;
+    const [r] = await ledger.record(DataCollected);
+    expect(r).toMatchObject({ type: 'DataCollected', duplicate: false });
+    expect(r!.verdict).toBeUndefined();
+    const [next] = await ledger.record(DataUsed);
+    expect(next!.verdict).toMatchObject({ verdict: 'ok' }); // the view caught up again
+  });
+});
