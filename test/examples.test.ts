@@ -21,6 +21,18 @@ describe.skipIf(!built)('examples', () => {
     expect(r.status).toBe(0);
   });
 
+  it('the Express middleware judges and records each use before its route runs, and refuses an unlawful one with 403', () => {
+    const r = runNode(join(ROOT, 'dist/examples/express-middleware.js'), ['--self-test', '--ledger', join(dir, 'shop.db')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('GET /users/u-7/orders -> 403 {"refused":["USE_WITHOUT_COLLECTION"]');
+    expect(r.stdout).toContain('GET /users/u-7/recommendations -> 403 {"refused":["PURPOSE_NOT_DECLARED"]');
+    expect(r.stdout).toContain('GET /users/u-7/recommendations -> 200 {"picks":["tea","cups"],"basis":"consent"}');
+    expect(r.stdout).toContain('POST /users/jane@example.com/signup -> 400');
+    expect(r.stdout).toContain('audit: 2 uses recorded, 0 violations');
+    expect(r.stdout).toContain('self-test passed');
+    expect(r.status).toBe(0);
+  });
+
   it('the audit script passes the service’s ledger, then fails it once a violation is recorded', () => {
     const clean = runNode(join(ROOT, 'dist/examples/audit-script.js'), [ledger]);
     expect(clean.stdout).toMatch(/0 integrity findings; 2 uses, 0 disclosures, 0 violations/);

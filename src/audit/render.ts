@@ -7,23 +7,10 @@ import type {
   ViolationCode,
 } from '../projection/compliance-types.js';
 import { displayLines } from './escape.js';
+import { RULE_TEXT } from '../projection/rule-text.js';
 
-/** Each rule in one line, as a privacy officer would say it (DESIGN §5). */
-export const RULES: Readonly<Record<ViolationCode, string>> = {
-  USE_WITHOUT_COLLECTION: 'data used or disclosed that was never collected for that subject',
-  PURPOSE_NOT_DECLARED: 'data used for a declared purpose it was not collected for, without consent',
-  RECONSENT_REQUIRED: 'data used for an undeclared purpose, neither assessed compatible nor re-consented after collection',
-  CONSENT_WITHDRAWN: 'data used for a purpose the subject withdrew consent to',
-  USE_AFTER_ERASURE: 'data used, disclosed or accessed after the subject asked for erasure',
-  POLICY_CHANGE_NOT_NOTIFIED: 'a material policy change took effect before it was announced',
-  DISCLOSURE_WITHOUT_REASON: 'data disclosed for a reason the policy does not allow',
-  DISCLOSURE_MISSING_REFERENCE: 'a disclosure without its legal reference or the consent that authorizes it',
-  DISCLOSURE_NOT_NOTIFIED: 'a disclosure the subject was not told about in time',
-  ACCESS_WITHOUT_GRANT: 'staff accessed data without a valid access grant',
-  INCIDENT_NOT_REPORTED: 'a security incident not reported to an authority in time',
-  INCIDENT_SUBJECTS_NOT_NOTIFIED: 'people affected by an incident not notified in time',
-  RECORDED_LATE: 'a fact recorded long after the time it claims: backdated, or history imported without --backfill',
-};
+/** Each rule in one line, as a privacy officer would say it. */
+export const RULES: Readonly<Record<ViolationCode, string>> = RULE_TEXT;
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const short = (id: string): string => id.slice(0, 8);

@@ -1,65 +1,62 @@
 #!/usr/bin/env node
 import { escapeForDisplay } from '../audit/escape.js';
+import { readFileSync } from 'node:fs';
 import { isLedgerError } from '../domain/errors.js';
-import { auditCommand } from './commands/audit.js';
-import { demoCommand } from './commands/demo.js';
-import { importCommand } from './commands/import.js';
-import { reportCommand } from './commands/report.js';
-import { keygenCommand } from './commands/keygen.js';
-import { verifyCommand } from './commands/verify.js';
-import { checkpointCommand } from './commands/checkpoint.js';
-import { witnessCommand } from './commands/witness.js';
+import { helpOf, overviewOf } from './command.js';
+import { COMMANDS } from './commands.js';
+import { EXIT, exitCodeOf } from './exit.js';
 
-const USAGE = `privacy-ledger — a signed, hash-chained ledger of what is done with personal data
+const version = (): string => {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+};
 
-usage: privacy-ledger <command> [options]
-  keygen --out DIR [--id KEYID]                 a new Ed25519 key pair (secret file mode 0600)
-  import FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill] [--origin NAME] [--max-fact-bytes N]
-                                                record one fact a line; any bad line: nothing is recorded
-                                                --backfill: the file is history, its times asserted by you
-  verify [--trust PUB ...] [--checkpoint FILE ...] [--witness PUB ...] [--json]
-                                                every signature, chain link, key endorsement and checkpoint
-  audit [--at TIME] [--json] [--trust/--checkpoint/--witness as verify]
-                                                the compliance report: every use and disclosure judged
-  report --subject ID [--at TIME] [--json] [--trust/--checkpoint/--witness as verify]
-                                                a subject access report
-  checkpoint --key FILE [--out FILE]            sign the log as it stands (C2SP checkpoint) and record it
-  witness CHECKPOINT --key FILE --state DIR --trust LOG.pub [--out FILE]
-                                                cosign a checkpoint that extends the last one cosigned
-  demo [--dir DIR] [--subjects N] [--ledger esdb://...|postgres://...]
-                                                record sixty realistic days under the seed policy, then audit
---ledger PATH|esdb://...|postgres://...[?schema=S]  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
-exit codes: 0 clean, 1 usage or input error, 2 violations, 3 integrity failure`;
-
-const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
-  keygen: keygenCommand,
-  import: importCommand,
-  verify: verifyCommand,
-  audit: auditCommand,
-  report: reportCommand,
-  demo: demoCommand,
-  checkpoint: checkpointCommand,
-  witness: witnessCommand,
+/** One line for any error: a LedgerError says what is wrong; anything else is a bug, named without its stack. */
+const messageOf = (e: unknown): string => {
+  if (isLedgerError(e)) return escapeForDisplay(e.message.split('\n')[0]!.trim());
+  const text = e instanceof Error ? e.message : String(e);
+  return `unexpected error: ${escapeForDisplay(text.split('\n')[0]!)} (set PRIVACY_LEDGER_DEBUG=1 for the stack)`;
 };
 
 export const main = async (argv: readonly string[]): Promise<number> => {
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(USAGE);
-    return name === undefined ? 1 : 0;
+  if (name === '--version' || name === '-V') {
+    console.log(version());
+    return EXIT.ok;
   }
-  const command = commands[name];
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const asked = name === 'help' ? COMMANDS.find((c) => c.name === args[0]) : undefined;
+    console.log(asked ? helpOf(asked) : overviewOf(COMMANDS));
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`unknown command "${escapeForDisplay(name)}"\n\n${USAGE}`);
-    return 1;
+    console.error(`privacy-ledger: unknown command "${escapeForDisplay(name)}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (privacy-ledger --help)`);
+    return EXIT.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(helpOf(command));
+    return EXIT.ok;
   }
   try {
-    return await command(args);
+    return await command.run(args);
   } catch (e) {
-    if (isLedgerError(e)) console.error(`privacy-ledger ${name}: ${escapeForDisplay(e.message)}`);
-    else console.error(`privacy-ledger ${name}: unexpected error: ${escapeForDisplay((e as Error).stack ?? String(e))}`);
-    return 1;
+    console.error(`privacy-ledger ${name}: ${messageOf(e)}`);
+    if (process.env.PRIVACY_LEDGER_DEBUG && e instanceof Error) console.error(e.stack);
+    return exitCodeOf(e);
   }
 };
+
+// A reader that stops reading (`| head`) closes the pipe: the output it wanted is out, so end quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+    throw e;
+  });
+}
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`privacy-ledger: ${messageOf(e)}\n`);
+  process.exit(EXIT.usage);
+});
 
 process.exitCode = await main(process.argv.slice(2));

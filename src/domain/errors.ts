@@ -5,6 +5,8 @@ export type LedgerErrorCode =
   | 'WRONG_EXPECTED_REVISION' // optimistic concurrency: the stream moved on
   | 'DUPLICATE_EVENT_ID' // an event id is already stored, in another place than this append
   | 'CONFLICT_RETRIES_EXHAUSTED' // record() kept losing races
+  | 'EVENT_NOT_FOUND' // no event of the ledger has that id
+  | 'LEDGER_NOT_FOUND' // a reader named a ledger that does not exist (only writers create one)
   | 'STORE_UNAVAILABLE' // the store could not be reached or failed mid-operation
   | 'STORE_CORRUPT' // the store returned something that is not an envelope we wrote
   | 'KEY_INVALID' // a key file or key bytes are malformed

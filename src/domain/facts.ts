@@ -151,11 +151,26 @@ export type Fact = Facts[FactType];
 export type FactOf<K extends FactType> = Facts[K];
 
 /**
- * The plain-JSON input a caller writes: the same shape as `Fact` with brands loosened
- * to strings, so service code can build facts as object literals.
+ * The plain-JSON input a caller writes: one member per fact type, discriminated by `type`,
+ * with the fields the codec requires required. Branded ids and timestamps are accepted as
+ * plain strings (the codec checks them at run time); literal types (`type`, `channel`,
+ * `source`, `severity`) stay literal, so the compiler catches a missing `actor` or
+ * `policyVersion`, a misspelt type or channel. Arrays may be readonly (`as const`).
  */
-export type FactInput = { [K in FactType]: Loosen<Facts[K]> }[FactType];
-type Loosen<T> = T extends string ? string : T extends readonly (infer U)[] ? Loosen<U>[] : T extends object ? { [P in keyof T]: Loosen<T[P]> } : T;
+export type FactInput = { [K in FactType]: FactInputOf<K> }[FactType];
+/** The input of one fact type: `FactInputOf<'DataUsed'>`. */
+export type FactInputOf<K extends FactType> = Loosen<Facts[K]>;
+type Loosen<T> = T extends t.Brand<unknown>
+  ? T extends string
+    ? string
+    : T extends number
+      ? number
+      : T
+  : T extends readonly (infer U)[]
+    ? readonly Loosen<U>[]
+    : T extends object
+      ? { [P in keyof T]: Loosen<T[P]> }
+      : T;
 
 const isFactType = (s: unknown): s is FactType => typeof s === 'string' && Object.hasOwn(factCodecs, s);
 

@@ -8,3 +8,4 @@ export * from './streams.js';
 export * from './text.js';
 export * from './limits.js';
 export * from './input.js';
+export * from './fact-input.js';

@@ -6,6 +6,7 @@ import { chainWithText, decodeEnvelope, envelopeJson, type ChainHead, type Envel
 import { bytesToHex, checkedHexBytes } from '../seal/hash.js';
 import type { Signer } from '../seal/signers.js';
 import type { EventStore, StreamAppend } from '../store/port.js';
+import type { CheckResult } from '../projection/compliance-types.js';
 import { readHead, type HeadCache } from './heads.js';
 
 /** A decoded fact on its way into the ledger. */
@@ -28,6 +29,12 @@ export interface Recorded {
   readonly hash: string;
   /** True when the fact's id was already recorded with the same content: an idempotent retry, nothing appended. */
   readonly duplicate: boolean;
+  /**
+   * The verdict the fact got as recorded, judged on everything before it in the log, with its
+   * proof. Absent for a duplicate, which was judged when first recorded (`ledger.explain(id)`),
+   * with `verdicts: false`, and when the store could not be read back after the append.
+   */
+  readonly verdict?: CheckResult;
 }
 
 export interface AppenderOptions {
@@ -40,6 +47,16 @@ export interface AppenderOptions {
   readonly mode: SigningMode;
   readonly heads: HeadCache;
   readonly maxRetries: number;
+}
+
+/** How one call appends: on the heads its caller read (and judged by), and whether a lost race is retried. */
+export interface AppendControl {
+  /** The chain heads to append onto, for the streams given; others are read as usual. */
+  readonly heads?: ReadonlyMap<string, ChainHead | undefined>;
+  /** False: a stream that moved on is WRONG_EXPECTED_REVISION to the caller, who must judge again. Default true. */
+  readonly retry?: boolean;
+  /** Seal the facts as declared backfill (imported history). */
+  readonly backfill?: boolean;
 }
 
 const asRecorded = (env: Envelope, duplicate: boolean): Recorded => ({
@@ -56,8 +73,8 @@ const retriable = (e: unknown) =>
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Seals and appends one record() call's facts; `backfill` seals them as declared imported history. */
-export type Appender = (facts: Pending[], backfill?: boolean) => Promise<Map<number, Recorded>>;
+/** Seals and appends one record() call's facts. */
+export type Appender = (facts: Pending[], control?: AppendControl) => Promise<Map<number, Recorded>>;
 
 /** A run: consecutive facts of one stream, sealed onto the chain as it stands after the runs before it. */
 interface Run {
@@ -163,18 +180,30 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
     for (const a of byStream.values()) await store.append(a.stream, a.events, a.expected);
   };
 
-  return async (facts: Pending[], backfill = false): Promise<Map<number, Recorded>> => {
+  return async (facts: Pending[], control: AppendControl = {}): Promise<Map<number, Recorded>> => {
     const out = new Map<number, Recorded>();
     const streams = [...new Set(facts.map((p) => p.stream))];
     // Explicit ids may be retries of facts recorded long ago: scan their streams from the start.
     const scanFrom = new Map<string, bigint>(streams.filter((s) => facts.some((p) => p.stream === s && p.explicit)).map((s) => [s, 0n]));
+    // An id the store refused as stored elsewhere: once our own streams show it is not a retry of ours, it never will be.
+    let refusedId: string | undefined;
     for (let attempt = 0; ; attempt++) {
       const todo = await dropRecorded(facts, scanFrom, out);
       if (todo.length === 0) return out;
+      const clash = refusedId === undefined ? undefined : todo.find((p) => p.id.toLowerCase() === refusedId);
+      if (clash) {
+        throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${clash.id} is already recorded for another fact, outside "${clash.stream}": give this fact another id`, {
+          id: clash.id,
+          stream: clash.stream,
+          index: clash.index,
+        });
+      }
       const involved = [...new Set(todo.map((p) => p.stream))];
-      const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, heads.get(s) ?? (await readHead(store, s))] as const)));
+      // Without retries the caller's heads hold on every attempt: a stream that moved on must be judged again.
+      const given = attempt === 0 || control.retry === false ? control.heads : undefined;
+      const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, given?.has(s) ? given.get(s) : heads.get(s) ?? (await readHead(store, s))] as const)));
       try {
-        const runs = await sealRuns(todo, startHeads, backfill);
+        const runs = await sealRuns(todo, startHeads, control.backfill === true);
         await write(runs);
         for (const run of runs) {
           run.envelopes.forEach((env, i) => out.set(run.facts[i]!.index, asRecorded(env, false)));
@@ -183,7 +212,8 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
         }
         return out;
       } catch (e) {
-        if (!retriable(e)) throw e;
+        if (!retriable(e) || (control.retry === false && isLedgerError(e, 'WRONG_EXPECTED_REVISION'))) throw e;
+        if (isLedgerError(e, 'DUPLICATE_EVENT_ID') && typeof e.details.id === 'string') refusedId = e.details.id.toLowerCase();
         for (const s of involved) heads.forget(s);
         if (attempt >= maxRetries) {
           throw new LedgerError('CONFLICT_RETRIES_EXHAUSTED', `gave up appending to ${involved.map((s) => `"${s}"`).join(', ')} after ${attempt + 1} attempts: ${(e as Error).message}`, {

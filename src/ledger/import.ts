@@ -3,6 +3,8 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Fact } from '../domain/facts.js';
 import { decodeInputFact } from '../domain/input.js';
 import type { FactLimits } from '../domain/limits.js';
+import { decodeFactInput, type InputChecks } from '../domain/fact-input.js';
+import { canonicalize } from '../seal/canonical.js';
 import { sha256Hex } from '../seal/hash.js';
 
 export interface LineError {
@@ -19,17 +21,24 @@ export interface ParsedFacts {
   readonly errors: LineError[];
 }
 
-// Namespace for ids derived from an import file's content and line number.
+// Namespace for ids derived from a fact's content and its place among identical facts.
 const IMPORT_NAMESPACE = '0f6b1d9e-7c1a-4f7e-8a53-2b1f0c9d4e77';
 
 /**
  * Parses a JSON-lines file of facts, validating every line before anything is recorded.
- * A fact without an id gets one derived from the file's hash and its line number, so
- * importing the same file again (after a crash, say) records nothing twice. Ids come out in
- * lower case, and a fact larger than `limits.maxFactBytes` is refused like any bad line.
+ * A fact without an id gets one derived from its content (canonical JSON) and how many
+ * identical facts came before it in the file, never from the file as a whole: importing the
+ * file again after a crash, or after fixing or removing other lines, records nothing twice.
+ * Ids come out in lower case, and a fact larger than `limits.maxFactBytes` is refused like any bad line.
  */
-export const parseFactLines = (text: string, limits: FactLimits = {}): ParsedFacts => {
-  const fileHash = sha256Hex(text);
+export const parseFactLines = (text: string, checks: InputChecks = { now: Date.now() }, limits: FactLimits = {}): ParsedFacts => {
+  const seenContent = new Map<string, number>();
+  const derivedId = (fact: Fact): string => {
+    const content = sha256Hex(canonicalize(fact));
+    const k = seenContent.get(content) ?? 0;
+    seenContent.set(content, k + 1);
+    return uuidv5(`${content}:${k}`, IMPORT_NAMESPACE);
+  };
   const facts: Fact[] = [];
   const lines: number[] = [];
   const errors: LineError[] = [];
@@ -44,7 +53,8 @@ export const parseFactLines = (text: string, limits: FactLimits = {}): ParsedFac
       errors.push({ line, field: '(line)', message: `not JSON: ${(e as Error).message}` });
       return;
     }
-    const r = decodeInputFact(value, limits);
+    const limited = decodeInputFact(value, limits);
+    const r = E.isLeft(limited) ? limited : decodeFactInput(limited.right, checks);
     if (E.isLeft(r)) {
       errors.push(...r.left.map((err) => ({ line, ...err })));
       return;
@@ -58,7 +68,7 @@ export const parseFactLines = (text: string, limits: FactLimits = {}): ParsedFac
       }
       idLines.set(id, line);
     }
-    facts.push(id ? r.right : ({ ...r.right, id: uuidv5(`${fileHash}:${line}`, IMPORT_NAMESPACE) } as Fact));
+    facts.push(id ? r.right : ({ ...r.right, id: derivedId(r.right) } as Fact));
     lines.push(line);
   });
   return { facts, lines, errors };

@@ -4,6 +4,7 @@ import { newEventId } from '../seal/ids.js';
 import type { Fact, FactInput } from '../domain/facts.js';
 import { decodeInputFact } from '../domain/input.js';
 import { checkedFactLimit, type FactLimits } from '../domain/limits.js';
+import { decodeFactInput } from '../domain/fact-input.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
@@ -14,7 +15,10 @@ import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import type { IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { appender, type Pending, type Recorded } from './append.js';
+import { appender, type AppendControl, type Pending, type Recorded } from './append.js';
+import { recordedVerdicts } from './recorded-verdicts.js';
+import { explainEvent, type Explanation } from './explain.js';
+import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
 import { signCheckpoint } from './log-checkpoints.js';
@@ -25,6 +29,8 @@ export type { VerifyResult } from './verified-view.js';
 
 export type { Recorded } from './append.js';
 import type { ComplianceOptions, ComplianceState } from '../projection/compliance.js';
+export type { LawfulRecord } from './record-if-lawful.js';
+export type { Explanation, ExplainedViolation, RuleRef } from './explain.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
 import { subjectReport } from '../projection/subject-report.js';
@@ -56,6 +62,15 @@ export interface LedgerOptions {
   readonly autoCheckpoint?: AutoCheckpointOptions;
   /** The largest fact record() accepts, in UTF-8 bytes of canonical JSON; larger is INVALID_FACT. Default 64 KiB. */
   readonly maxFactBytes?: number;
+  /**
+   * Default true: record() judges what it recorded and returns each verdict, which folds the
+   * new facts into the live view on every call. False skips that for a writer that only appends.
+   */
+  readonly verdicts?: boolean;
+  /** How far a fact's `at` may lie after now before it is refused (clock skew). Default five minutes. */
+  readonly futureToleranceMs?: number;
+  /** "Now" for that tolerance: the ledger's clock. */
+  readonly now?: number;
 }
 
 export interface AutoCheckpointOptions {
@@ -107,7 +122,12 @@ export interface Ledger {
   readonly signer: Signer | undefined;
   /** The ledger's identity (its checkpoint origin); undefined for an empty ledger opened without a signer. */
   readonly identity: string | undefined;
+  /** Records facts as they happen; each comes back with the verdict it got as recorded (unless `verdicts: false`). */
   record(input: FactInput | readonly FactInput[], options?: RecordOptions): Promise<Recorded[]>;
+  /** Checks and records as one step under the stream's lock: records `fact` only when its verdict is lawful. */
+  recordIfLawful(input: FactInput): Promise<LawfulRecord>;
+  /** One event explained: its verdict, basis, proof and the rules that judge it, deadlines judged at `at`. */
+  explain(eventId: string, at?: string | Date): Promise<Explanation>;
   check(input: FactInput, at?: string | Date): Promise<CheckResult>;
   verify(options?: VerifyOptions): Promise<VerifyResult>;
   audit(options?: AuditOptions): Promise<AuditResult>;
@@ -128,12 +148,22 @@ export interface Ledger {
 // processes opening the same ledger at once record them once.
 const LEDGER_NAMESPACE = '4b0c3d36-2f4b-4a63-9a1f-6c2f7f0e9d11';
 
+/** What every fact entering the ledger is held to: size and depth, and how far in the future its `at` may lie. */
+interface InputLimits extends FactLimits {
+  readonly futureToleranceMs?: number;
+  /** "Now" for that tolerance: the ledger's clock. */
+  readonly now?: number;
+}
+
 /** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
-const decodeAll = (inputs: readonly unknown[], limits: FactLimits): Pending[] => {
+const decodeAll = (inputs: readonly unknown[], limits: InputLimits): Pending[] => {
   const errors: (FieldError & { index: number })[] = [];
   const pending: Pending[] = [];
+  const checks = { now: limits.now ?? Date.now(), ...(limits.futureToleranceMs === undefined ? {} : { futureToleranceMs: limits.futureToleranceMs }) };
   inputs.forEach((input, index) => {
-    const r = decodeInputFact(input, limits);
+    // The limits first (depth, size, id case), then the edge's checks (pseudonymous ids, no future times, UTC).
+    const limited = decodeInputFact(input, limits);
+    const r = E.isLeft(limited) ? limited : decodeFactInput(limited.right, checks);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;
@@ -160,7 +190,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const mode = options.signing ?? 'per-event';
   const maxRetries = options.maxRetries ?? 10;
   const clock = options.clock ?? (() => new Date());
-  const limits: FactLimits = { maxFactBytes: checkedFactLimit(options) };
+  const limits: InputLimits = {
+    maxFactBytes: checkedFactLimit(options),
+    ...(options.futureToleranceMs === undefined ? {} : { futureToleranceMs: options.futureToleranceMs }),
+  };
   const heads = headCache();
   const locked = streamLocks();
   let closed = false;
@@ -180,16 +213,60 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   let lastCheckpointMs = clock().getTime();
   let checkpointing: Promise<unknown> | undefined;
 
-  const record = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions = {}): Promise<Recorded[]> => {
+  const verdicts = recordedVerdicts();
+
+  /** Appends decoded facts and hands back each one's verdict as recorded (see RecordedVerdicts). */
+  const appendJudged = async (pending: Pending[], control: AppendControl = {}): Promise<Recorded[]> => {
+    if (options.verdicts === false && control.heads === undefined) {
+      const results = await appendFacts!(pending, control);
+      return pending.map((p) => results.get(p.index)!);
+    }
+    const ids = pending.map((p) => p.id);
+    verdicts.expect(ids);
+    let results: Map<number, Recorded>;
+    try {
+      results = await appendFacts!(pending, control);
+    } catch (e) {
+      verdicts.forget(ids);
+      throw e;
+    }
+    try {
+      await currentView();
+    } catch {
+      // The facts are recorded: a failed read must not make the caller record them again. They go without verdicts.
+      verdicts.forget(ids);
+    }
+    return pending.map((p) => {
+      const r = results.get(p.index)!;
+      const verdict = verdicts.take(r.id);
+      return verdict === undefined ? r : { ...r, verdict };
+    });
+  };
+
+  const writable = (): void => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
+  };
+
+  const record = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions = {}): Promise<Recorded[]> => {
+    writable();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs, limits);
-    const results = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendFacts!(pending, recordOptions.backfill === true));
-    const recorded = pending.map((p) => results.get(p.index)!);
+    const pending = decodeAll(inputs, { ...limits, now: clock().getTime() });
+    const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true }));
     sinceCheckpoint += recorded.length;
     await maybeCheckpoint();
     return recorded;
+  };
+
+  const recordLawful = recordIfLawfulWith({ store, locked, currentView: () => currentState(), appendJudged, maxRetries, clock });
+  /**
+   * Records `fact` only if its verdict is lawful, checking and recording as one step under the
+   * stream's lock (see recordIfLawfulWith): resolves with the verdict, and what was recorded.
+   */
+  const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
+    writable();
+    const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
+    return recordLawful(p!);
   };
 
   /** One full verified pass over the store, from its first row. */
@@ -217,7 +294,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   let live: VerifiedView | undefined;
   const currentView = (): Promise<VerifiedView> =>
     locked('\u0000view', async () => {
-      live ??= verifiedView({ ...viewOptions, ...(identity === undefined ? {} : { ledger: identity }), compliance });
+      live ??= verifiedView({ ...viewOptions, ...(identity === undefined ? {} : { ledger: identity }), compliance, beforeFold: (state, env) => verdicts.beforeApply(state, env) });
       await live.catchUp();
       const problems = live.problems();
       if (problems.length > 0) throw integrityError(problems);
@@ -227,7 +304,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const check = async (input: FactInput, at: string | Date = clock()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    const [p] = decodeAll([input], limits);
+    const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
     return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
@@ -270,6 +347,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     return view.log.consistencyProof(size1, size2).map(bytesToHex);
   };
 
+  /** One event explained: its verdict, basis, proof and the rules that judge it, deadlines judged at `at`. */
+  const explain = (eventId: string, at: string | Date = clock()): Promise<Explanation> =>
+    explainEvent({ store, policy: options.policy ?? seedPolicy, trust: options.trust ?? [] }, eventId, at);
+
   const ledger: Ledger = {
     store,
     signer,
@@ -284,6 +365,8 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     consentAt: async (subject, purpose, at = clock()) => consentAt(await currentState(), subject, purpose, at),
     policyAt: async (at = clock()) => policyAt(await currentState(), at),
     disclosureRegister: async (at = clock()) => disclosureRegister(await currentState(), at),
+    explain,
+    recordIfLawful,
     checkpoint,
     consistencyProof,
     readAll: () => store.readAll(),

@@ -23,6 +23,8 @@ export interface VerifiedViewOptions {
   readonly clockToleranceMs?: number;
   /** Skip the compliance fold (verify only). */
   readonly fold?: boolean;
+  /** Called with the state just before each envelope is folded into it (record() takes verdicts there). */
+  readonly beforeFold?: (state: ComplianceState, envelope: Envelope) => void;
 }
 
 /** What a full verification found. */
@@ -90,7 +92,13 @@ export const verifiedView = (options: VerifiedViewOptions): VerifiedView => {
     await checker.settle();
     if (buffered.length === 0) return;
     const bad = new Set(checker.findings().map((f) => f.eventId));
-    if (fold) for (const env of buffered) if (!bad.has(env.id)) applyCompliance(state, env);
+    if (fold) {
+      for (const env of buffered) {
+        if (bad.has(env.id)) continue;
+        options.beforeFold?.(state, env);
+        applyCompliance(state, env);
+      }
+    }
     buffered = [];
   };
 

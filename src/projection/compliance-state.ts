@@ -1,3 +1,4 @@
+import { LedgerError } from '../domain/errors.js';
 import type { FactType } from '../domain/facts.js';
 import { seedPolicy, type Policy } from '../domain/policy.js';
 import type { Envelope } from '../seal/envelope-types.js';
@@ -327,7 +328,7 @@ export const DAY_MS = 24 * HOUR_MS;
 /** An evaluation time as epoch ms: an ISO string, a Date or ms. */
 export const toMs = (at: string | Date | number): number => {
   const ms = typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : at.getTime();
-  if (Number.isNaN(ms)) throw new RangeError(`not a time: ${String(at)}`);
+  if (Number.isNaN(ms)) throw new LedgerError('INVALID_INPUT', `not a time: ${JSON.stringify(at) ?? String(at)}; give an ISO-8601 time like 2026-11-01T00:00:00Z or a Date`, { at: String(at) });
   return ms;
 };
 

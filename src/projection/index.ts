@@ -12,3 +12,4 @@ export { checkFact, consentAt, disclosureRegister, policyAt, UNRECORDED } from '
 export { subjectReport } from './subject-report.js';
 export * from './runner.js';
 export { serializeSnapshot, deserializeSnapshot } from './snapshot.js';
+export { RULE_TEXT, RULE_JUDGES, BASIS_TEXT } from './rule-text.js';

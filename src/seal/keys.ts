@@ -35,14 +35,29 @@ export const generateKeyFiles = async (
   const id = keyId ?? keyIdOf(publicKey);
   const pub: PublicKeyFile = { keyId: id, algorithm: 'Ed25519', publicKey: bytesToHex(publicKey) };
   const secret: SecretKeyFile = { ...pub, seed: bytesToHex(seed) };
-  await mkdir(dir, { recursive: true });
   const secretPath = join(dir, `${id}.key`);
   const publicPath = join(dir, `${id}.pub`);
+  await keyFileStep(() => mkdir(dir, { recursive: true }), `cannot make the key folder ${dir}`, dir);
   // 'wx': never overwrite an existing key; mode applies at creation, chmod covers a umask that widened it.
-  await writeFile(secretPath, JSON.stringify(secret, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  await keyFileStep(() => writeFile(secretPath, JSON.stringify(secret, null, 2) + '\n', { mode: 0o600, flag: 'wx' }), `cannot write ${secretPath}`, secretPath);
   await chmod(secretPath, 0o600);
-  await writeFile(publicPath, JSON.stringify(pub, null, 2) + '\n', { flag: 'wx' });
+  await keyFileStep(() => writeFile(publicPath, JSON.stringify(pub, null, 2) + '\n', { flag: 'wx' }), `cannot write ${publicPath}`, publicPath);
   return { keyId: id, secretPath, publicPath };
+};
+
+/** A file-system step of key generation, its failure told as what the caller can fix. */
+const keyFileStep = async (step: () => Promise<unknown>, what: string, path: string): Promise<void> => {
+  try {
+    await step();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' ? 'a key with that id is there already (keys are never overwritten: choose another --id or folder)'
+      : code === 'ENOTDIR' ? 'a part of that path is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : (e as Error).message;
+    throw new LedgerError('INVALID_INPUT', `${what}: ${why}`, { path, ...(code ? { errno: code } : {}) });
+  }
 };
 
 /** The text of a key file; a secret key file must be private to its owner, as ssh insists. */

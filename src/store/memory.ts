@@ -123,7 +123,9 @@ export function memoryStore(): EventStore {
     for (const notify of listeners) notify();
   };
 
-  return { name: 'memory', append, appendMany, readStream, lastEvent, readAll, subscribe, close };
+  const count = async (): Promise<number> => all.length;
+
+  return { name: 'memory', append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
 }
 
 const jsonCopy = (e: ProposedEvent, stream: string): unknown => {

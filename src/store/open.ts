@@ -30,9 +30,10 @@ async function loadAdapter<M>(load: () => Promise<M>, client: string, kind: stri
  * Opens the store a `--ledger` value names: an `esdb://` or `esdb+discover://` connection
  * string for EventStoreDB, a `postgres://` or `postgresql://` one for PostgreSQL (the schema from
  * `options.schema` or the string's `?schema=`), anything else a SQLite file path. A value with
- * another scheme is refused, shown without its credentials.
+ * another scheme is refused, shown without its credentials. `create: false` refuses a SQLite
+ * path where no ledger exists (LEDGER_NOT_FOUND).
  */
-export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { prefix?: string; schema?: string } = {}): Promise<EventStore> => {
+export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { prefix?: string; schema?: string; create?: boolean } = {}): Promise<EventStore> => {
   if (isEventStoreDBSpec(spec)) {
     const { eventStoreDBStoreFromConnectionString } = await loadAdapter(() => import('./eventstoredb.js'), '@eventstore/db-client', 'esdb://');
     return eventStoreDBStoreFromConnectionString(spec, options.prefix === undefined ? {} : { prefix: options.prefix });
@@ -49,5 +50,5 @@ export const openStore = async (spec: string = DEFAULT_LEDGER_PATH, options: { p
     throw new LedgerError('INVALID_INPUT', `unsupported ledger "${parsed.redacted}": give a SQLite file path, an esdb:// or a postgres:// connection string`, { ledger: parsed.redacted });
   }
   const { sqliteStore } = await import('./sqlite.js');
-  return sqliteStore(spec);
+  return sqliteStore(spec, options.create === undefined ? {} : { create: options.create });
 };

@@ -106,6 +106,11 @@ export interface EventStore {
   lastEvent(stream: string): Promise<RecordedEvent | undefined>;
   /** Every event in global order. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Optional: how many events the store holds now, cheaply, so long reads can show a total and
+   * an ETA. Stores that cannot count without reading everything (EventStoreDB) leave it out.
+   */
+  count?(): Promise<number>;
   /** Catch-up subscription to all events strictly after `after`. */
   subscribe(options?: { readonly after?: Position }): Subscription;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
 import { LedgerError } from '../domain/errors.js';
 import { canonicalAppend } from './event-ids.js';
 import { checkBatch, checkExpected, duplicateEventId, paged, pollingSubscription, wrongRevision } from './shared.js';
@@ -22,6 +23,11 @@ export interface SqliteStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** How long a writer waits for another connection's lock before STORE_UNAVAILABLE. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Default true: a missing file is created. False for readers: a mistyped path is refused
+   * with LEDGER_NOT_FOUND instead of answering from a new, empty ledger.
+   */
+  readonly create?: boolean;
 }
 
 const PAGE_SIZE = 1000;
@@ -173,7 +179,9 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
     db.close();
   };
 
-  return { name, append, appendMany, readStream, lastEvent, readAll, subscribe, close };
+  const count = async (): Promise<number> => Number(guard(() => sql.count.get())!.n);
+
+  return { name, append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
@@ -195,6 +203,7 @@ function prepareStatements(db: Database.Database) {
     all: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
     allFrom: db.prepare<[bigint, number], EventRow>(`SELECT ${COLUMNS} FROM events WHERE position >= ? ORDER BY position LIMIT ?`),
     idStored: db.prepare<[string], { stream: string }>('SELECT stream FROM events WHERE id = ?'),
+    count: db.prepare<[], { n: bigint }>('SELECT count(*) AS n FROM events'),
   };
 }
 
@@ -238,8 +247,11 @@ const insertBatch =
   };
 
 function openDatabase(path: string, name: string, options: SqliteStoreOptions): { db: Database.Database; sql: Statements } {
+  if (options.create === false && (path === ':memory:' || !existsSync(path))) {
+    throw new LedgerError('LEDGER_NOT_FOUND', `no ledger at ${path}: check the path (only writing commands create a ledger)`, { ledger: path });
+  }
   try {
-    const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+    const db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000, fileMustExist: options.create === false });
     try {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);

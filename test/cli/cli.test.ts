@@ -84,9 +84,35 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     writeFileSync(clash, jsonl({ ...JSON.parse(good.split('\n')[1]!), subject: 'u-1', at: at(9) }, { ...(second as object), subject: 'u-1' }));
     const c = cli(['import', clash, '--key', key, '--ledger', ledger, '--backfill']);
     expect(c.stderr).toContain(`${clash}:2: event id ${id} is already recorded`);
-    expect(c.stderr).toContain('The 0 fact(s) before this batch were imported');
+    expect(c.stderr).toContain('Nothing was recorded before it; nothing from line 1 on was recorded');
     expect(c.status).toBe(1);
     expect(countRows()).toBe(rows + 1); // the one fact of once.jsonl, nothing of clash.jsonl
+  });
+
+  it('import after an append-time error, fixed and run again, records every fact once (derived ids survive the edit)', () => {
+    const big = join(dir, 'recovery.db');
+    const id = '01900000-0000-7000-8000-0000000000bb';
+    const seed = join(dir, 'seed.jsonl');
+    writeFileSync(seed, jsonl({ ...JSON.parse(good.split('\n')[1]!), subject: 'u-1', id }));
+    expect(cli(['import', seed, '--key', key, '--ledger', big]).status).toBe(0);
+    const facts = Array.from({ length: 1200 }, (_, i) => ({ ...JSON.parse(good.split('\n')[0]!), subject: `u-${i}` }));
+    facts[1099] = { ...JSON.parse(good.split('\n')[1]!), subject: 'u-1099', id }; // an id already recorded for u-1
+    const file = join(dir, 'recovery.jsonl');
+    writeFileSync(file, jsonl(...facts));
+    const failed = cli(['import', file, '--key', key, '--ledger', big]);
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(`${file}:1100: event id ${id} is already recorded for another fact`);
+    expect(failed.stderr).toContain('The 1000 fact(s) before line 1001 are recorded and stay recorded; nothing from line 1001 on was recorded');
+    const { id: _, ...fixedLine } = facts[1099] as { id: string };
+    facts[1099] = fixedLine;
+    writeFileSync(file, jsonl(...facts));
+    const fixed = cli(['import', file, '--key', key, '--ledger', big]);
+    expect(fixed.stdout).toContain('imported 200 fact(s)');
+    expect(fixed.stdout).toContain('1000 already recorded');
+    const db = new Database(big, { readonly: true });
+    const n = (db.prepare("SELECT count(*) AS n FROM events WHERE stream LIKE 'subject-%'").get() as { n: number }).n;
+    db.close();
+    expect(n).toBe(1201);
   });
 
   it('verify passes a clean ledger, trusting the right key, and exits 3 for a key it was not given', () => {
@@ -115,7 +141,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     const table = cli(['audit', '--ledger', ledger, '--at', at(20)]);
     expect(table.stdout).toContain('PURPOSE_NOT_DECLARED');
     const subject = cli(['report', '--ledger', ledger, '--subject', 'u-1', '--at', at(20), '--json']);
-    expect(subject.status).toBe(2); // the subject has a violation
+    expect(subject.status).toBe(2); // u-1 has a violation: report says so by its exit code too
     expect(JSON.parse(subject.stdout)).toMatchObject({ subject: 'u-1' });
     expect(cli(['audit', '--ledger', ledger, '--at', 'yesterday']).stderr).toContain('--at must be an ISO-8601 UTC time');
   });

@@ -53,4 +53,17 @@ describe('ledger queries', () => {
     const late = await ledger.disclosureRegister('2026-05-01T00:00:00Z');
     expect(late.byReason.find((r) => r.reason === 'court-order')!.byRecipient[0]!.disclosures[0]!.notice.status).toBe('overdue');
   });
+
+  it('refuses a time that is not one with a LedgerError INVALID_INPUT, from every query', async () => {
+    const ledger = await openLedger({ store: memoryStore(), signer: nodeSigner(randomSeed()) });
+    await ledger.record(DataCollected);
+    const refused = { name: 'LedgerError', code: 'INVALID_INPUT', message: expect.stringContaining('not-a-date') };
+    await expect(ledger.consentAt('u-1', 'personalization', 'not-a-date')).rejects.toMatchObject(refused);
+    await expect(ledger.policyAt('not-a-date')).rejects.toMatchObject(refused);
+    await expect(ledger.disclosureRegister('not-a-date')).rejects.toMatchObject(refused);
+    await expect(ledger.subjectReport('u-1', 'not-a-date')).rejects.toMatchObject(refused);
+    await expect(ledger.check(DataUsed, 'not-a-date')).rejects.toMatchObject(refused);
+    await expect(ledger.audit({ at: 'not-a-date' })).rejects.toMatchObject(refused);
+    await expect(ledger.consentAt('u-1', 'personalization', new Date(NaN))).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
 });

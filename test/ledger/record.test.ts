@@ -162,4 +162,24 @@ describe('a store that lies', () => {
     expect(isLedgerError(err, 'STORE_CORRUPT') && err.message).toMatch(/last event of stream "subject-u-1" .* is not a sealed envelope/);
     expect(await count(store)).toBe(before);
   });
+
+  it('refuses an id already recorded on another subject at once, as DUPLICATE_EVENT_ID, appending nothing', async () => {
+    const inner = memoryStore();
+    let appends = 0;
+    const store: EventStore = { ...inner, appendMany: (a) => (appends++, inner.appendMany!(a)), append: (s, e, x) => (appends++, inner.append(s, e, x)) };
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    const id = '01900000-0000-7000-8000-0000000000ab';
+    await ledger.record([DataCollected, { ...DataUsed, id }]);
+    const before = await count(store);
+    appends = 0;
+    const other = { ...DataUsed, subject: 'u-2', id };
+    await expect(ledger.record([{ ...DataCollected, subject: 'u-2' }, other])).rejects.toSatisfy(
+      (e) => isLedgerError(e, 'DUPLICATE_EVENT_ID') && e.details.id === id && e.details.index === 1 && e.message.includes('another fact'),
+    );
+    expect(appends).toBe(1); // one refused append, no retries
+    expect(await count(store)).toBe(before);
+    // The same fact under its id again is still an idempotent retry.
+    const [again] = await ledger.record({ ...DataUsed, id });
+    expect(again!.duplicate).toBe(true);
+  });
 });

@@ -74,7 +74,7 @@ describe('key files', () => {
     const dir = await mkdtemp(join(tmpdir(), 'pl-keys-'));
     const k = await generateKeyFiles(dir, 'billing-2026');
     expect(k.keyId).toBe('billing-2026');
-    await expect(generateKeyFiles(dir, 'billing-2026')).rejects.toThrow(/EEXIST/);
+    await expect(generateKeyFiles(dir, 'billing-2026')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('a key with that id is there already'), details: { errno: 'EEXIST' } });
     await expect(generateKeyFiles(dir, 'bad id/..')).rejects.toThrow(/key id/);
   });
 

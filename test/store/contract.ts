@@ -200,6 +200,12 @@ export function testEventStore(label: string, factory: StoreFactory, capabilitie
         expect(read.filter((e) => e.revision % 2n === 1n).map((e) => e.position)).toEqual(results.map((r) => r.position));
       });
 
+      it('counts, where it can, exactly the events a full read returns', async () => {
+        if (!store.count) return; // optional: EventStoreDB cannot count without reading
+        await store.append(streamName('count'), events(3), 'no_stream');
+        expect(await store.count()).toBe((await collect(store.readAll())).length);
+      });
+
       it('reads at most maxCount events, the first ones after the position', async () => {
         const s = streamName('allmax');
         const after = await marker();

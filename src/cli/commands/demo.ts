@@ -8,6 +8,7 @@ import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../../store/open.
 import { redactLedgerSpec } from '../../store/redact.js';
 import { LedgerError } from '../../domain/errors.js';
 import { parse } from '../args.js';
+import { evaluationTime } from './audit.js';
 import { demoWorkload, type Planted } from '../demo/workload.js';
 import { printFindings } from '../findings.js';
 import type { Violation } from '../../projection/compliance-types.js';
@@ -28,7 +29,7 @@ const demoKey = async (dir: string) => {
  * fresh stream prefix on that server (unless --prefix names one); with `--ledger postgres://…`, a
  * fresh schema. So runs never mix.
  */
-const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }) => {
+const demoTarget = async (dir: string, values: { ledger?: string; prefix?: string }, force: boolean) => {
   if (values.ledger !== undefined && isEventStoreDBSpec(values.ledger)) {
     const prefix = values.prefix ?? `demo-${Date.now().toString(36)}-`;
     const spec = values.ledger;
@@ -48,6 +49,9 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
     throw new LedgerError('INVALID_INPUT', `demo records into DIR/demo.db (--dir); --ledger takes only an esdb:// or postgres:// server, where a fresh prefix or schema is used`);
   }
   const dbPath = join(dir, 'demo.db');
+  if (existsSync(dbPath) && !force) {
+    throw new LedgerError('INVALID_INPUT', `${dbPath} holds the ledger of an earlier demo: pass --force to replace it, or --dir another folder`, { ledger: dbPath });
+  }
   for (const suffix of ['', '-wal', '-shm']) await rm(dbPath + suffix, { force: true });
   const rel = relative(process.cwd(), dbPath) || dbPath;
   // NORMAL: the demo records thousands of small live batches; WAL still never corrupts on a crash.
@@ -81,17 +85,21 @@ const compare = (planted: readonly Planted[], violations: readonly Violation[]) 
 };
 
 export const demoCommand = async (args: readonly string[]): Promise<number> => {
-  const { values } = parse(args, { dir: { type: 'string' }, subjects: { type: 'string' }, ledger: { type: 'string' }, prefix: { type: 'string' } });
+  const { values } = parse(args, { dir: { type: 'string' }, subjects: { type: 'string' }, ledger: { type: 'string' }, prefix: { type: 'string' }, at: { type: 'string' }, force: { type: 'boolean' } });
+  const endAt = Date.parse(evaluationTime(values.at));
+  // Its facts lie before --at, and a ledger refuses facts from the future.
+  if (endAt > Date.now()) throw new LedgerError('INVALID_INPUT', `--at ${values.at} is in the future: the demo records sixty days that end at --at, and facts cannot lie ahead of now`);
   const dir = values.dir ?? 'privacy-ledger-demo';
   const subjects = values.subjects === undefined ? 1_000 : Number(values.subjects);
   if (!Number.isInteger(subjects) || subjects < 1) throw new LedgerError('INVALID_INPUT', `--subjects must be a positive whole number, not "${values.subjects}"`);
   await mkdir(dir, { recursive: true });
-  const target = await demoTarget(dir, values);
+  const target = await demoTarget(dir, values, values.force === true);
   const key = await demoKey(dir);
   const signer = await loadSigner(key.secretPath);
-  const workload = demoWorkload({ subjects });
+  const workload = demoWorkload({ subjects, endAt });
 
-  console.log(`Recording ${workload.facts.length.toLocaleString('en-US')} facts about ${subjects.toLocaleString('en-US')} people, sixty days of a consumer service under the seed privacy policy…`);
+  const n = (x: number) => x.toLocaleString('en-US');
+  console.log(`Recording ${n(workload.facts.length)} facts about ${n(workload.people)} people (${n(subjects)} everyday lives and ${n(workload.people - subjects)} planted stories), the sixty days to ${workload.auditAt} of a consumer service under the seed privacy policy…`);
   // The sixty days are recorded as a live service would have: on a simulated clock, each fact
   // stamped when it happened, so no fact is RECORDED_LATE and every deadline is met in time or not.
   let now = Date.parse(workload.facts[0]!.at) - 3_600_000;
@@ -107,7 +115,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
 
   console.log(`  recorded, each fact signed (Ed25519) and hash-chained, in ${(recordMs / 1000).toFixed(1)} s; verified and audited in ${(auditMs / 1000).toFixed(1)} s\n`);
   console.log(integrity.findings.length === 0
-    ? `Integrity: all ${integrity.checked.toLocaleString('en-US')} events verify — every signature against the demo's public key, every chain link.\n`
+    ? `Integrity: all ${n(integrity.checked)} events verify (the ${n(workload.facts.length)} facts, and ${n(integrity.checked - workload.facts.length)} the ledger records itself: its key and its policy) — every signature against the demo's public key, every chain link.\n`
     : `Integrity: ${integrity.findings.length} finding(s)!`);
   printFindings(integrity.findings, (l) => console.log('  ' + l));
   console.log(renderAuditTable(report));

@@ -10,17 +10,30 @@ import { progress } from '../progress.js';
 
 const BATCH = 1_000;
 
-/** A batch the ledger refused, told by the file line it came from and what was already imported. */
-const failedAt = (e: unknown, file: string, batch: readonly Fact[], lines: readonly number[], done: number): unknown => {
+interface Failure {
+  readonly file: string;
+  readonly batch: readonly Fact[];
+  readonly lines: readonly number[];
+  /** Facts of earlier batches, recorded (or found recorded) before this one. */
+  readonly done: number;
+  /** Whether the store appends a batch all or nothing (SQLite, memory) or stream by stream (EventStoreDB). */
+  readonly atomic: boolean;
+}
+
+/** A batch the ledger refused, told by the file line it came from and exactly what was recorded. */
+const failedAt = (e: unknown, { file, batch, lines, done, atomic }: Failure): unknown => {
   if (!(e instanceof LedgerError)) return e;
   const id = typeof e.details.id === 'string' ? e.details.id.toLowerCase() : undefined;
   const at = id === undefined ? -1 : batch.findIndex((f) => f.id?.toLowerCase() === id);
   const where = at >= 0 ? `${file}:${lines[at]}` : `${file}, lines ${lines[0]}–${lines[lines.length - 1]}`;
-  return new LedgerError(e.code, `${where}: ${e.message}. The ${done} fact(s) before this batch were imported; importing the file again after a fix records them once.`, {
-    ...e.details,
-    file,
-    imported: done,
-  });
+  const first = lines[0]!;
+  const kept = done === 0 ? 'Nothing was recorded before it' : `The ${done} fact(s) before line ${first} are recorded and stay recorded`;
+  const batchFate = atomic ? `nothing from line ${first} on was recorded` : `facts of lines ${first}–${lines[lines.length - 1]} may be recorded in part`;
+  return new LedgerError(
+    e.code,
+    `${where}: ${e.message}. ${kept}; ${batchFate}. Fix the file and import it again: a fact already recorded is known by its id (or, without one, by its content) and is not recorded twice.`,
+    { ...e.details, file, imported: done, ...(at >= 0 ? { line: lines[at] } : {}) },
+  );
 };
 
 /** `--max-fact-bytes` as a number of bytes, or the default. */
@@ -44,22 +57,22 @@ export const importCommand = async (args: readonly string[]): Promise<number> =>
   } catch (e) {
     throw new LedgerError('INVALID_INPUT', `cannot read ${file}: ${(e as Error).message}`);
   }
-  const { facts, lines, errors } = parseFactLines(text, { maxFactBytes });
+  const { facts, lines, errors } = parseFactLines(text, { now: Date.now() }, { maxFactBytes });
   if (errors.length > 0) {
     for (const e of errors) console.error(escapeForDisplay(`${file}:${e.line}: ${e.field}: ${e.message}`));
     const lines = new Set(errors.map((e) => e.line)).size;
     console.error(`${lines} bad line(s) in ${file}: nothing was imported`);
     return 1;
   }
-  const ledger = await openCliLedger({ ...values, maxFactBytes }, signing);
-  const bar = progress('imported');
+  const ledger = await openCliLedger({ ...values, maxFactBytes }, { signing, create: true });
+  const bar = progress('imported', { total: facts.length });
   let recorded = 0;
   let duplicates = 0;
   try {
     for (let i = 0; i < facts.length; i += BATCH) {
       const batch = facts.slice(i, i + BATCH);
       const results = await ledger.record(batch, { backfill: values.backfill === true }).catch((e: unknown) => {
-        throw failedAt(e, file, batch, lines.slice(i, i + BATCH), recorded + duplicates);
+        throw failedAt(e, { file, batch, lines: lines.slice(i, i + BATCH), done: recorded + duplicates, atomic: ledger.store.appendMany !== undefined });
       });
       for (const r of results) r.duplicate ? duplicates++ : recorded++;
       bar.update(recorded + duplicates);

@@ -1,9 +1,11 @@
 import { displayJson } from '../../audit/escape.js';
 import { renderSubjectReport } from '../../audit/render.js';
 import { parse, required } from '../args.js';
+import { verdictExit } from '../exit.js';
+import { reportJson } from '../json.js';
 import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
-import { printFindings } from '../findings.js';
-import { evaluationTime } from './audit.js';
+import { progress, totalOf } from '../progress.js';
+import { evaluationTime, integrityBanner } from './audit.js';
 
 export const reportCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { ...ledgerOptions, ...verificationOptions, subject: { type: 'string' }, at: { type: 'string' }, json: { type: 'boolean' } });
@@ -11,17 +13,20 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
   const at = evaluationTime(values.at);
   const held = await loadVerification(values);
   const ledger = await openCliLedger(values);
+  const bar = progress('verified', await totalOf(ledger.store));
   try {
-    // Verified first, checkpoints and witnesses included: a report on facts that do not verify proves nothing.
-    const integrity = await ledger.verify(held);
+    // A subject's report is only as good as the ledger it is read from: verify it first, checkpoints and witnesses included.
+    const integrity = await ledger.verify({ ...held, onProgress: (n) => bar.update(n) });
+    bar.done();
     if (integrity.findings.length > 0) {
-      console.error(`INTEGRITY: ${integrity.findings.length} finding(s); no report is given on a ledger that does not verify:`);
-      printFindings(integrity.findings, (l) => console.error('  ' + l));
-      return 3;
+      // The live view refuses a ledger that does not verify: say why, and give no report.
+      integrityBanner(integrity.findings, (l) => console.error(l));
+      return verdictExit(integrity.findings.length, 0);
     }
     const report = await ledger.subjectReport(subject, at);
-    console.log(values.json ? displayJson(report) : renderSubjectReport(report));
-    return report.violations.length > 0 ? 2 : 0;
+    if (values.json) console.log(displayJson(reportJson(integrity, report)));
+    else console.log(renderSubjectReport(report));
+    return verdictExit(integrity.findings.length, report.violations.length);
   } finally {
     await ledger.close();
   }

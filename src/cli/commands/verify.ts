@@ -1,18 +1,20 @@
 import { displayJson } from '../../audit/escape.js';
 import { parse } from '../args.js';
+import { verdictExit } from '../exit.js';
 import { printFindings, printTrust } from '../findings.js';
 import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
-import { progress } from '../progress.js';
+import { progress, totalOf } from '../progress.js';
+import { verifyJson } from '../json.js';
 
 export const verifyCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { ...ledgerOptions, ...verificationOptions, json: { type: 'boolean' } });
   const held = await loadVerification(values);
   const ledger = await openCliLedger(values);
-  const bar = progress('verified');
+  const bar = progress('verified', await totalOf(ledger.store));
   try {
     const result = await ledger.verify({ ...held, onProgress: (n) => bar.update(n) });
     bar.done();
-    if (values.json) console.log(displayJson({ ...result, trust: values.trust ?? [] }));
+    if (values.json) console.log(displayJson(verifyJson(result, values.trust ?? [])));
     else {
       printFindings(result.findings, (l) => console.log(l));
       printTrust(result, values.trust?.length ?? 0, (l) => console.log(l));
@@ -21,7 +23,7 @@ export const verifyCommand = async (args: readonly string[]): Promise<number> =>
           (result.findings.length ? `${result.findings.length} integrity finding(s)` : 'every signature, chain link and key endorsement verifies'),
       );
     }
-    return result.findings.length > 0 ? 3 : 0;
+    return verdictExit(result.findings.length, 0);
   } finally {
     await ledger.close();
   }

@@ -14,11 +14,15 @@ export interface Workload {
   readonly planted: Planted[];
   /** The evaluation time the demo audits at: the end of the recorded period. */
   readonly auditAt: string;
+  /** How many people the facts are about: the subjects asked for, and the people of the planted stories. */
+  readonly people: number;
 }
 
 export interface WorkloadOptions {
   readonly subjects?: number;
   readonly seed?: number;
+  /** The end of the sixty recorded days, and the audit time (epoch ms). Default: now. */
+  readonly endAt?: number;
 }
 
 const CONTACT = ['user.contact.email', 'user.contact.phone'];
@@ -27,8 +31,7 @@ const BROWSING = 'user.behavior.browsing_history';
 const PURCHASES = 'user.behavior.purchase_history';
 const STAFF = 20;
 const DAY = 86_400_000;
-const START = Date.parse('2026-09-01T00:00:00Z');
-const END = Date.parse('2026-10-31T00:00:00Z');
+const PERIOD = 60 * DAY;
 
 /** mulberry32: a tiny seeded PRNG, so the demo tells the same story every run. */
 const prng = (seed: number) => () => {
@@ -54,6 +57,9 @@ const iso = (ms: number) => new Date(Math.round(ms / 1000) * 1000).toISOString()
  */
 export const demoWorkload = (options: WorkloadOptions = {}): Workload => {
   const subjects = options.subjects ?? 1_000;
+  // Dated back from the end (now by default), so every fact lies in the past of when it is recorded.
+  const end = Math.floor((options.endAt ?? Date.now()) / 1000) * 1000;
+  const start = end - PERIOD;
   const rand = prng(options.seed ?? 2026);
   const uuid = uuidFrom(rand);
   const between = (from: number, to: number) => from + rand() * (to - from);
@@ -71,15 +77,16 @@ export const demoWorkload = (options: WorkloadOptions = {}): Workload => {
     return id;
   };
 
-  policyFacts(add, START);
-  keyRotation(add, rand, START);
-  const staff = staffGrants(add, START);
-  for (let n = 0; n < subjects; n++) subjectLife(add, `u-${String(n).padStart(4, '0')}`, n, { between, pick, rand, uuid, staff });
-  incidents(add, subjects);
-  const leak = plantViolations(plant, add, between);
+  policyFacts(add, start);
+  keyRotation(add, rand, start);
+  const staff = staffGrants(add, start);
+  for (let n = 0; n < subjects; n++) subjectLife(add, `u-${String(n).padStart(4, '0')}`, n, { between, pick, rand, uuid, staff, start, end });
+  incidents(add, subjects, start);
+  const leak = plantViolations(plant, add, between, { start, end });
   planted.push({ code: 'INCIDENT_SUBJECTS_NOT_NOTIFIED', story: 'nor were the two people it exposed told', id: leak });
   facts.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { facts, planted, auditAt: iso(END) };
+  const people = new Set(facts.flatMap((f) => ('subject' in f ? [f.subject] : []))).size;
+  return { facts, planted, auditAt: iso(end), people };
 };
 
 type Add = <F extends FactInput>(f: F) => F & { id: string };
@@ -121,14 +128,17 @@ interface Tools {
   rand(): number;
   uuid(): string;
   staff: string[];
+  /** The recorded period, epoch ms. */
+  start: number;
+  end: number;
 }
 
 /** One subject's sixty days: about twenty facts, all lawful. */
 const subjectLife = (add: Add, subject: string, n: number, t: Tools) => {
-  const joined = t.between(START + 2 * DAY, START + 20 * DAY);
+  const joined = t.between(t.start + 2 * DAY, t.start + 20 * DAY);
   // A few subjects leave: everything else they see happens before their erasure request.
-  const erasedAt = n % 97 === 96 ? t.between(END - 10 * DAY, END - 3 * DAY) : undefined;
-  const until = erasedAt ?? END - DAY;
+  const erasedAt = n % 97 === 96 ? t.between(t.end - 10 * DAY, t.end - 3 * DAY) : undefined;
+  const until = erasedAt ?? t.end - DAY;
   add({ type: 'DataCollected', at: iso(joined), subject, categories: [...CONTACT, DEVICE], source: 'proactive-submission', purposes: ['provide-service'], policyVersion: 'seed-1', actor: 'signup-service' });
   add({ type: 'DataCollected', at: iso(joined + 60_000), subject, categories: [BROWSING, PURCHASES], source: 'service-record', purposes: ['provide-service', 'service-optimization'], policyVersion: 'seed-1', actor: 'web-frontend' });
   const consented = t.rand() < 0.6;
@@ -168,12 +178,12 @@ const disclosure = (add: Add, subject: string, joined: number, until: number, co
     : { recipient: 'payment-dispute-board' };
   const d = add({ type: 'DataDisclosed', at: iso(at), subject, categories: ['user.contact.email'], reason, actor: 'legal-team', ...extra } as FactInput);
   const noticeFrom = 'noticeDeferredUntil' in extra ? Date.parse(extra.noticeDeferredUntil!) : at;
-  if (noticeFrom + 3 * DAY < END) add({ type: 'SubjectNotified', at: iso(noticeFrom + t.between(DAY, 3 * DAY)), subject, about: d.id, channel: 'email' });
+  if (noticeFrom + 3 * DAY < t.end) add({ type: 'SubjectNotified', at: iso(noticeFrom + t.between(DAY, 3 * DAY)), subject, about: d.id, channel: 'email' });
 };
 
-const incidents = (add: Add, subjects: number) => {
+const incidents = (add: Add, subjects: number, start: number) => {
   const affected = Array.from({ length: Math.min(40, subjects) }, (_, i) => `u-${String(i * 7 % subjects).padStart(4, '0')}`);
-  const detected = START + 30 * DAY;
+  const detected = start + 30 * DAY;
   add({ type: 'IncidentDetected', at: iso(detected), incident: 'inc-2026-07', categories: ['user.contact.email'], subjects: affected, severity: 'high' });
   add({ type: 'IncidentReported', at: iso(detected + 20 * 3_600_000), incident: 'inc-2026-07', authority: 'national-cert' });
   add({ type: 'IncidentSubjectsNotified', at: iso(detected + 50 * 3_600_000), incident: 'inc-2026-07', channel: 'email', subjects: affected });
@@ -183,12 +193,17 @@ const incidents = (add: Add, subjects: number) => {
  * The handful of facts that break a rule, each a different one, each on a subject of its own
  * (`u-9xxx`) so that nothing else in the story breaks the same rule by accident.
  */
-const plantViolations = (plant: (code: string, story: string, f: FactInput) => string, add: Add, between: (a: number, b: number) => number) => {
-  const at = (daysBeforeEnd: number) => iso(END - daysBeforeEnd * DAY + between(0, 3_600_000));
+const plantViolations = (
+  plant: (code: string, story: string, f: FactInput) => string,
+  add: Add,
+  between: (a: number, b: number) => number,
+  { start, end }: { start: number; end: number },
+) => {
+  const at = (daysBeforeEnd: number) => iso(end - daysBeforeEnd * DAY + between(0, 3_600_000));
   let next = 9000;
   const subject = () => {
     const id = `u-${next++}`;
-    add({ type: 'DataCollected', at: iso(START + 5 * DAY), subject: id, categories: [...CONTACT, BROWSING], source: 'proactive-submission', purposes: ['provide-service', 'service-optimization'], policyVersion: 'seed-1', actor: 'signup-service' });
+    add({ type: 'DataCollected', at: iso(start + 5 * DAY), subject: id, categories: [...CONTACT, BROWSING], source: 'proactive-submission', purposes: ['provide-service', 'service-optimization'], policyVersion: 'seed-1', actor: 'signup-service' });
     return id;
   };
   plant('USE_WITHOUT_COLLECTION', 'billing read a bank account the service never collected', { type: 'DataUsed', at: at(9), subject: subject(), categories: ['user.financial.bank_account'], purpose: 'provide-service', actor: 'billing' });

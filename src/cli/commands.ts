@@ -1,0 +1,143 @@
+import { LEDGER_OPTIONS, type Command } from './command.js';
+import { auditCommand } from './commands/audit.js';
+import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
+import { importCommand } from './commands/import.js';
+import { keygenCommand } from './commands/keygen.js';
+import { keysCommand } from './commands/keys.js';
+import { reportCommand } from './commands/report.js';
+import { verifyCommand } from './commands/verify.js';
+import { checkpointCommand } from './commands/checkpoint.js';
+import { witnessCommand } from './commands/witness.js';
+
+const TRUST: Command['options'][number] = ['--trust FILE.pub …', 'trust only these keys (several after one flag, or the flag repeated)'];
+const CHECKPOINT: Command['options'][number] = ['--checkpoint FILE …', 'signed checkpoints the log must still hold as its prefix (a deleted, moved or rewritten entry fails)'];
+const WITNESS: Command['options'][number] = ['--witness FILE.pub …', 'witnesses whose cosignature every --checkpoint must carry'];
+const AT: Command['options'][number] = ['--at TIME', 'judge deadlines at this ISO-8601 time (default now), so the report can be reproduced'];
+
+/**
+ * The command table: every command, its usage and its options, in the order `--help` lists
+ * them. A new command is one entry here and its `run` in src/cli/commands/.
+ */
+export const COMMANDS: readonly Command[] = [
+  {
+    name: 'keygen',
+    usage: '--out DIR [--id KEYID]',
+    summary: 'a new Ed25519 key pair: DIR/KEYID.key (mode 0600) and DIR/KEYID.pub',
+    options: [
+      ['--out DIR', 'where to write the key files (made if missing); an existing key is never overwritten'],
+      ['--id KEYID', 'the key id (default: derived from the public key)'],
+    ],
+    run: keygenCommand,
+  },
+  {
+    name: 'keys',
+    usage: 'list [--json] | add NEW.pub --endorse-with CURRENT.key [--owner NAME] | revoke KEYID --reason TEXT --key CURRENT.key',
+    summary: 'the keys of a ledger: list them, register a new one endorsed by a current key, revoke one',
+    options: [
+      ['list', 'every key the ledger registers: who endorsed it, whether it is revoked'],
+      ['add NEW.pub', 'record a KeyRegistered for NEW, signed by the current key (key rotation)'],
+      ['--endorse-with CURRENT.key', 'the current key that endorses the new one (required for add)'],
+      ['--owner NAME', 'who holds the new key (default: the endorser\'s owner)'],
+      ['revoke KEYID', 'record a KeyRevoked for KEYID, signed by another current key'],
+      ['--reason TEXT', 'why (required for revoke)'],
+      ['--key CURRENT.key', 'the current key that signs the revocation (required for revoke)'],
+      ['--json', 'with list: the keys as JSON (schemas/keys.schema.json)'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [4],
+    run: keysCommand,
+  },
+  {
+    name: 'import',
+    usage: 'FILE.jsonl --key FILE [--signing per-event|per-batch] [--backfill] [--origin NAME] [--max-fact-bytes N]',
+    summary: 'record one fact a line; any bad line and nothing is recorded; importing again records nothing twice',
+    options: [
+      ['--key FILE', 'the secret key to sign with (required)'],
+      ['--signing MODE', 'per-event (default) or per-batch'],
+      ['--backfill', 'the file is history: its times are your word, judged as given and shown as asserted, never RECORDED_LATE'],
+      ['--origin NAME', 'the identity of a ledger this import creates (default privacy-ledger.local/<uuid>)'],
+      ['--max-fact-bytes N', 'the largest fact accepted (default 65536)'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [4],
+    run: importCommand,
+  },
+  {
+    name: 'verify',
+    usage: '[--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …] [--json]',
+    summary: 'check every signature, chain link, key endorsement and checkpoint of an existing ledger',
+    options: [TRUST, CHECKPOINT, WITNESS, ['--json', 'the result as JSON (schemas/verify.schema.json)'], ...LEDGER_OPTIONS],
+    exits: [3, 4],
+    run: verifyCommand,
+  },
+  {
+    name: 'audit',
+    usage: '[--at TIME] [--json] [--every-verdict] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
+    summary: 'the compliance report: every use and disclosure judged, integrity first',
+    options: [
+      AT,
+      ['--json', 'the report as JSON (schemas/audit.schema.json)'],
+      ['--every-verdict', 'with --json, one verdict per use instead of lawful uses grouped'],
+      TRUST,
+      CHECKPOINT,
+      WITNESS,
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [2, 3, 4],
+    run: auditCommand,
+  },
+  {
+    name: 'report',
+    usage: '--subject ID [--at TIME] [--json] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
+    summary: 'a subject access report: everything collected, used, disclosed, consented and notified',
+    options: [['--subject ID', 'the subject (required)'], AT, ['--json', 'the report as JSON (schemas/report.schema.json)'], TRUST, CHECKPOINT, WITNESS, ...LEDGER_OPTIONS],
+    exits: [2, 3, 4],
+    run: reportCommand,
+  },
+  {
+    name: 'explain',
+    usage: '--event ID [--at TIME] [--json] [--trust FILE.pub …]',
+    summary: 'one event explained: its verdict, basis, proof, violations and the rules that judge it',
+    options: [['--event ID', 'the event (required)'], AT, ['--json', 'the explanation as JSON (schemas/explain.schema.json)'], TRUST, ...LEDGER_OPTIONS],
+    exits: [2, 3, 4],
+    run: explainCommand,
+  },
+  {
+    name: 'checkpoint',
+    usage: '--key FILE [--out FILE]',
+    summary: 'sign the log as it stands (a C2SP tlog-checkpoint) and record it in the ledger',
+    options: [['--key FILE', 'the ledger key to sign with (required)'], ['--out FILE', 'write the signed note there (default stdout)'], ...LEDGER_OPTIONS],
+    exits: [3, 4],
+    run: checkpointCommand,
+  },
+  {
+    name: 'witness',
+    usage: 'CHECKPOINT --key FILE --state DIR --trust LOG.pub [--out FILE]',
+    summary: 'cosign a checkpoint that extends the last one this witness cosigned; refuse a fork or a rollback',
+    options: [
+      ['--key FILE', "the witness's own key (required); its key id is its name"],
+      ['--state DIR', 'where the witness remembers the last checkpoint it cosigned per log (required)'],
+      ['--trust LOG.pub', "the log's public key (required)"],
+      ['--out FILE', 'write the cosigned note there (default stdout)'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [3, 4],
+    run: witnessCommand,
+  },
+  {
+    name: 'demo',
+    usage: '[--dir DIR] [--subjects N] [--at TIME] [--force] [--ledger esdb://…]',
+    summary: 'record sixty realistic days under the seed policy, then verify and audit them',
+    options: [
+      ['--dir DIR', 'where the demo writes its ledger and key (default ./privacy-ledger-demo)'],
+      ['--subjects N', 'how many people (default 1000)'],
+      ['--at TIME', 'the audit time; the sixty days end two days before it (default now)'],
+      ['--force', 'replace the ledger of an earlier demo in DIR'],
+      ['--ledger esdb://…', 'record on an EventStoreDB server instead, under a fresh stream prefix'],
+      ['--prefix P', 'the stream prefix to use on that server'],
+    ],
+    exits: [4],
+    run: demoCommand,
+  },
+];

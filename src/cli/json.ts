@@ -1,0 +1,63 @@
+import type { IntegrityFinding } from '../seal/verify.js';
+import type { VerifyResult } from '../ledger/ledger.js';
+import type { ComplianceReport, SubjectReport } from '../projection/compliance-types.js';
+import type { RegisteredKey } from '../ledger/key-registry.js';
+import type { Explanation } from '../ledger/explain.js';
+
+/**
+ * The JSON every command prints is an interface: each document names its `schemaVersion`
+ * and `command`, and is described by schemas/<command>.schema.json. A change that could
+ * break a reader raises the version.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** One integrity finding, its revision and position as numbers. */
+export interface FindingJson extends Omit<IntegrityFinding, 'revision' | 'position'> {
+  readonly revision: number | null;
+  readonly position: number | null;
+}
+
+export interface IntegrityJson {
+  readonly checked: number;
+  readonly findings: readonly FindingJson[];
+}
+
+const number = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
+const findingJson = (f: IntegrityFinding): FindingJson => ({ ...f, revision: number(f.revision), position: number(f.position) });
+const integrityJson = (r: VerifyResult): IntegrityJson => ({ checked: r.checked, findings: r.findings.map(findingJson) });
+
+const ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/;
+/** One timestamp form: UTC with Z, a fraction only when it is not zero (`…:28Z`, `…:28.5Z`). */
+export const canonicalTime = (s: string): string => {
+  const m = ISO.exec(s);
+  if (!m) return s;
+  const fraction = (m[2] ?? '').replace(/0+$/, '');
+  return `${m[1]}${fraction ? '.' + fraction : ''}Z`;
+};
+
+// A sealed fact (explain's `fact`) is quoted as it was sealed, its `at` as the writer gave it.
+const withCanonicalTimes = (v: unknown): unknown => {
+  if (typeof v === 'string') return canonicalTime(v);
+  if (Array.isArray(v)) return v.map(withCanonicalTimes);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'fact' ? x : withCanonicalTimes(x)]));
+  return v;
+};
+
+const document = <T extends object>(command: string, ledger: string, body: T) =>
+  withCanonicalTimes({ schemaVersion: SCHEMA_VERSION, command, ledger, ...body });
+
+export const verifyJson = (r: VerifyResult, trust: readonly string[]) => document('verify', r.store, { ...integrityJson(r), trust });
+
+export const auditJson = (integrity: VerifyResult, report: ComplianceReport) =>
+  document('audit', integrity.store, { at: report.summary.at, integrity: integrityJson(integrity), ...report });
+
+export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
+  document('report', integrity.store, { integrity: integrityJson(integrity), ...report });
+
+
+export const keysJson = (ledger: string, keys: readonly RegisteredKey[]) => document('keys', ledger, { keys });
+
+export const explainJson = (ledger: string, e: Explanation) => {
+  const { integrity, ...rest } = e;
+  return document('explain', ledger, { ...rest, integrity: { checked: integrity.checked, findings: integrity.findings.map(findingJson) } });
+};
