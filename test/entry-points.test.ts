@@ -73,6 +73,9 @@ describe.skipIf(!built)('entry points', () => {
       return JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
     };
     try {
+      // Reading commands refuse a ledger that does not exist: make an empty one first.
+      const { sqliteStore } = await import('../src/store/sqlite.js');
+      await sqliteStore(join(dir, 'ledger.db')).close();
       expect(await loadedBy(join(dir, 'ledger.db'))).toEqual(['better-sqlite3']);
       const url = new URL(inject('postgres').url);
       url.searchParams.set('schema', `entry_${Date.now().toString(36)}`);

@@ -20,11 +20,27 @@ export interface FindingJson extends Omit<IntegrityFinding, 'revision' | 'positi
 export interface IntegrityJson {
   readonly checked: number;
   readonly findings: readonly FindingJson[];
+  /** The ledger's identity (its checkpoint origin), the Merkle log's size and root (hex) after the last entry. */
+  readonly identity?: string | null;
+  readonly treeSize?: number;
+  readonly root?: string;
+  /** The keys trusted along the log, and why. */
+  readonly keys?: VerifyResult['keys'];
+  /** The checkpoints the log was held to. */
+  readonly checkpoints?: VerifyResult['checkpoints'];
 }
 
 const number = (s: string): number | null => (/^\d+$/.test(s) ? Number(s) : null);
 const findingJson = (f: IntegrityFinding): FindingJson => ({ ...f, revision: number(f.revision), position: number(f.position) });
-const integrityJson = (r: VerifyResult): IntegrityJson => ({ checked: r.checked, findings: r.findings.map(findingJson) });
+const integrityJson = (r: VerifyResult): IntegrityJson => ({
+  checked: r.checked,
+  findings: r.findings.map(findingJson),
+  identity: r.ledger ?? null,
+  treeSize: r.treeSize,
+  root: r.root,
+  keys: r.keys,
+  checkpoints: r.checkpoints,
+});
 
 const ISO = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/;
 /** One timestamp form: UTC with Z, a fraction only when it is not zero (`…:28Z`, `…:28.5Z`). */

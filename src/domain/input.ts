@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FieldError } from './codec.js';
 import { decodeFact, type Fact } from './facts.js';
 import { checkedFactLimit, factBytes, nestingProblem, type FactLimits } from './limits.js';
+import { decodeFactInput, type InputChecks } from './fact-input.js';
 
 // Fields that hold an event id (a UUID): compared without regard to case, so kept in one form.
 const EVENT_ID_FIELDS = ['id', 'consentRef', 'about'] as const;
@@ -32,4 +33,16 @@ export const decodeInputFact = (u: unknown, limits: FactLimits = {}): E.Either<F
     return E.left([{ field: '(fact)', message: `is ${size} bytes of canonical JSON; the limit is ${max} bytes (maxFactBytes)` }]);
   }
   return E.right(withCanonicalIds(decoded.right));
+};
+
+/**
+ * Every fact entering the ledger (record, check, import): nesting refused before anything
+ * walks it, then the caller's edge (UTC offsets normalised, pseudonymous ids, no future `at`),
+ * then the size limit and ids in lower case.
+ */
+export const decodeIncomingFact = (u: unknown, checks: InputChecks, limits: FactLimits = {}): E.Either<FieldError[], Fact> => {
+  const deep = nestingProblem(u);
+  if (deep !== undefined) return E.left([{ field: '(fact)', message: deep }]);
+  const checked = decodeFactInput(u, checks);
+  return E.isLeft(checked) ? checked : decodeInputFact(checked.right, limits);
 };

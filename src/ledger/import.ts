@@ -1,9 +1,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import type { Fact } from '../domain/facts.js';
-import { decodeInputFact } from '../domain/input.js';
+import { decodeIncomingFact } from '../domain/input.js';
 import type { FactLimits } from '../domain/limits.js';
-import { decodeFactInput, type InputChecks } from '../domain/fact-input.js';
+import type { InputChecks } from '../domain/fact-input.js';
+
+/** What an import holds each line to: the size limit, and the edge's checks (now, how far into the future). */
+export interface ImportChecks extends FactLimits, Partial<InputChecks> {}
 import { canonicalize } from '../seal/canonical.js';
 import { sha256Hex } from '../seal/hash.js';
 
@@ -31,7 +34,9 @@ const IMPORT_NAMESPACE = '0f6b1d9e-7c1a-4f7e-8a53-2b1f0c9d4e77';
  * file again after a crash, or after fixing or removing other lines, records nothing twice.
  * Ids come out in lower case, and a fact larger than `limits.maxFactBytes` is refused like any bad line.
  */
-export const parseFactLines = (text: string, checks: InputChecks = { now: Date.now() }, limits: FactLimits = {}): ParsedFacts => {
+export const parseFactLines = (text: string, options: ImportChecks = {}): ParsedFacts => {
+  const checks: InputChecks = { ...options, now: options.now ?? Date.now() };
+  const limits: FactLimits = options;
   const seenContent = new Map<string, number>();
   const derivedId = (fact: Fact): string => {
     const content = sha256Hex(canonicalize(fact));
@@ -53,8 +58,7 @@ export const parseFactLines = (text: string, checks: InputChecks = { now: Date.n
       errors.push({ line, field: '(line)', message: `not JSON: ${(e as Error).message}` });
       return;
     }
-    const limited = decodeInputFact(value, limits);
-    const r = E.isLeft(limited) ? limited : decodeFactInput(limited.right, checks);
+    const r = decodeIncomingFact(value, checks, limits);
     if (E.isLeft(r)) {
       errors.push(...r.left.map((err) => ({ line, ...err })));
       return;

@@ -2,9 +2,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { v5 as uuidv5 } from 'uuid';
 import { newEventId } from '../seal/ids.js';
 import type { Fact, FactInput } from '../domain/facts.js';
-import { decodeInputFact } from '../domain/input.js';
+import { decodeIncomingFact } from '../domain/input.js';
 import { checkedFactLimit, type FactLimits } from '../domain/limits.js';
-import { decodeFactInput } from '../domain/fact-input.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
 import type { FieldError } from '../domain/codec.js';
 import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
@@ -161,9 +160,7 @@ const decodeAll = (inputs: readonly unknown[], limits: InputLimits): Pending[] =
   const pending: Pending[] = [];
   const checks = { now: limits.now ?? Date.now(), ...(limits.futureToleranceMs === undefined ? {} : { futureToleranceMs: limits.futureToleranceMs }) };
   inputs.forEach((input, index) => {
-    // The limits first (depth, size, id case), then the edge's checks (pseudonymous ids, no future times, UTC).
-    const limited = decodeInputFact(input, limits);
-    const r = E.isLeft(limited) ? limited : decodeFactInput(limited.right, checks);
+    const r = decodeIncomingFact(input, checks, limits);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
     else {
       const { id, ...fact } = r.right;

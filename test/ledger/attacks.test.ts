@@ -155,7 +155,8 @@ describe('someone with write access to the store and no key', () => {
 
   it('a key they register for themselves is UNTRUSTED_KEY, and what it signs UNKNOWN_KEY, even without --trust', async () => {
     const store = memoryStore();
-    const { ledger } = await history(store);
+    const { ledger, clock } = await history(store);
+    clock.set(day(8));
     const intruder = nodeSigner(randomSeed());
     await forge(store, intruder, ledger.identity!, [{ type: 'KeyRegistered', at: day(6), keyId: intruder.keyId, publicKey: bytesToHex(intruder.publicKey), owner: 'ops' }], 'keys');
     await forge(store, intruder, ledger.identity!, [{ ...ConsentGranted, at: day(6) }], 'subject-u-1');
@@ -225,7 +226,8 @@ describe('someone with write access to the store and no key', () => {
 describe('an unsigned fact never reaches a report or a proof', () => {
   it('report and the live queries refuse a ledger with an unsigned forged consent (INTEGRITY), verify names it', async () => {
     const store = memoryStore();
-    const { ledger } = await history(store);
+    const { ledger, clock } = await history(store);
+    clock.set(day(8));
     const intruder = nodeSigner(randomSeed());
     const [forged] = await forge(store, intruder, ledger.identity!, [{ ...ConsentGranted, subject: 'u-2', at: day(6) }], 'subject-u-2');
     for (const ask of [

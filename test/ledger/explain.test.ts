@@ -9,7 +9,7 @@ const { DataCollected, DataUsed } = sampleFacts;
 describe('ledger.explain(id)', () => {
   it('gives a lawful use grouped with others in the audit its own verdict, basis and proof', async () => {
     const ledger = await openLedger({ store: memoryStore(), signer: nodeSigner(randomSeed()) });
-    const [collected, , second] = await ledger.record([DataCollected, DataUsed, { ...DataUsed, at: '2026-03-02T09:00:00Z' }]);
+    const [collected, , second] = await ledger.record([DataCollected, DataUsed, { ...DataUsed, at: '2026-03-02T09:00:00Z' }], { backfill: true });
     const { report } = await ledger.audit({ at: '2026-03-10T00:00:00Z' });
     expect(report.uses.map((u) => u.eventId)).not.toContain(second!.id); // grouped under the first
     const e = await ledger.explain(second!.id, '2026-03-10T00:00:00Z');
@@ -22,11 +22,12 @@ describe('ledger.explain(id)', () => {
 
   it('names a violation with the rule’s text and no proof; a fact no rule judges is unjudged', async () => {
     const ledger = await openLedger({ store: memoryStore(), signer: nodeSigner(randomSeed()) });
-    const [collected, bad] = await ledger.record([DataCollected, { ...DataUsed, purpose: 'personalization' }]);
+    const [collected, bad] = await ledger.record([DataCollected, { ...DataUsed, purpose: 'personalization' }], { backfill: true });
     const e = await ledger.explain(bad!.id.toUpperCase());
     expect(e).toMatchObject({ verdict: 'violation', proof: [], violations: [{ code: 'PURPOSE_NOT_DECLARED', rule: expect.stringContaining('without consent') }] });
     expect(e.basis).toBeUndefined();
-    expect(await ledger.explain(collected!.id)).toMatchObject({ verdict: 'unjudged', rules: [], type: 'DataCollected' });
+    // A collection is judged only by whether it was recorded in time.
+    expect(await ledger.explain(collected!.id)).toMatchObject({ verdict: 'ok', rules: [{ code: 'RECORDED_LATE' }], type: 'DataCollected' });
   });
 
   it('refuses an id that is not a UUID, and one the ledger does not hold', async () => {

@@ -71,10 +71,11 @@ describe('recordIfLawful', () => {
 
   it('cannot be raced: a withdrawal another process records between the check and the append is judged', async () => {
     const inner = memoryStore();
-    const other = await openLedger({ store: inner, signer: nodeSigner(randomSeed()) });
+    const seed = randomSeed(); // two processes of one service, one key
+    const other = await openLedger({ store: inner, signer: nodeSigner(seed) });
     await other.record([DataCollected, granted]);
     const { store, beforeNextAppend } = interleaving(inner);
-    const service = await openLedger({ store, signer: nodeSigner(randomSeed()) });
+    const service = await openLedger({ store, signer: nodeSigner(seed) });
 
     // The attack on check() then record(): the withdrawal lands in between, and the use is recorded unlawfully.
     expect((await service.check(personalised)).verdict).toBe('ok');

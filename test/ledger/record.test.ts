@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isLedgerError, LedgerError } from '../../src/domain/errors.js';
+import { memoryStore } from '../../src/store/memory.js';
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, naclSigner, randomSeed } from '../../src/seal/signers.js';
 import { ledgerTestStore } from '../helpers/ledger-store.js';

@@ -57,7 +57,7 @@ export const importCommand = async (args: readonly string[]): Promise<number> =>
   } catch (e) {
     throw new LedgerError('INVALID_INPUT', `cannot read ${file}: ${(e as Error).message}`);
   }
-  const { facts, lines, errors } = parseFactLines(text, { now: Date.now() }, { maxFactBytes });
+  const { facts, lines, errors } = parseFactLines(text, { maxFactBytes });
   if (errors.length > 0) {
     for (const e of errors) console.error(escapeForDisplay(`${file}:${e.line}: ${e.field}: ${e.message}`));
     const lines = new Set(errors.map((e) => e.line)).size;
