@@ -1,11 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { postgresStore } from '../../src/store/postgres.js';
 import { sampleFacts } from '../fixtures/facts.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { built, cliAsync, ROOT, runNodeAsync } from '../helpers/run.js';
 import { freshSchema, postgresTestStore, postgresUnderTest, withClient } from '../helpers/postgres.js';
 
