@@ -54,7 +54,7 @@ export function groupedAppends({ schema, withClient }: GroupedAppendsOptions): (
   const conflictError = async (client: PoolClient, error: unknown, a: StreamAppend): Promise<unknown> => {
     if (!(error instanceof pg.DatabaseError)) return error;
     if (error.code === '23505' && error.constraint === 'events_id_unique') {
-      const stored = /\(id\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1];
+      const stored = /\)=\(([^)]+)\)/.exec(error.detail ?? '')?.[1];
       return duplicateEventId(a.events.find((e) => e.id.toLowerCase() === stored)?.id ?? stored, a.stream);
     }
     // A writer outside the allocator took the revision, or a stricter isolation level refused the race.

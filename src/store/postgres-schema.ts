@@ -36,19 +36,21 @@ interface Migration {
 const v1 = (s: string): string => `
   CREATE TABLE "${s}".events (
     position bigint PRIMARY KEY,
-    id uuid NOT NULL CONSTRAINT events_id_unique UNIQUE,
+    id text NOT NULL,
     stream text NOT NULL,
     revision bigint NOT NULL,
     type text NOT NULL,
     data text NOT NULL,
     CONSTRAINT events_stream_revision_unique UNIQUE (stream, revision)
   );
+  -- Ids are kept as written (the envelope inside repeats them) and unique whatever their case.
+  CREATE UNIQUE INDEX events_id_unique ON "${s}".events (lower(id));
   CREATE TABLE "${s}".positions (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     last bigint NOT NULL
   );
   INSERT INTO "${s}".positions (singleton, last) VALUES (true, 0);
-  CREATE FUNCTION "${s}".append_events(p_stream text, p_expected text, p_ids uuid[], p_types text[], p_data text[])
+  CREATE FUNCTION "${s}".append_events(p_stream text, p_expected text, p_ids text[], p_types text[], p_data text[])
     RETURNS TABLE (ok boolean, head bigint, last_position bigint)
     LANGUAGE plpgsql AS $fn$
   #variable_conflict use_column

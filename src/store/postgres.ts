@@ -55,7 +55,6 @@ interface EventRow {
   readonly data: string;
 }
 
-
 /**
  * The EventStore port on PostgreSQL through node-postgres: a connection string (the store owns
  * the pool it opens and ends it on close) or a `pg.Pool` the caller owns. The schema is created or

@@ -131,8 +131,19 @@ describe('a ledger on PostgreSQL under faults', () => {
       };
       const writing = Promise.all([0, 1, 2, 3].map(writer));
       await eventually(async () => (acknowledged.length >= 30 ? true : undefined));
+      // Holds the allocator until the restart, so that an append is inside the server when it goes down.
+      const holder = new pg.Client({ connectionString: postgresUnderTest().url });
+      holder.on('error', () => undefined);
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query(`SELECT last FROM "${schema}".positions FOR UPDATE`);
+      const holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      await withClient((c) =>
+        eventually(async () => ((await c.query('SELECT 1 FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))', [holderPid])).rowCount! > 0 ? true : undefined)),
+      );
       await restart(mode);
       restarted = true;
+      await holder.end().catch(() => undefined);
       await writing;
       expect(broken).toBeGreaterThan(0);
       const { ids, twice } = await facts(ledger);

@@ -1,9 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { postgresStore } from '../../src/store/postgres.js';
 import { sampleFacts } from '../fixtures/facts.js';
-import { join } from 'node:path';
 import { built, cliAsync, ROOT, runNodeAsync } from '../helpers/run.js';
 import { freshSchema, postgresTestStore, postgresUnderTest, withClient } from '../helpers/postgres.js';
 
@@ -93,5 +95,42 @@ describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway clust
     expect(r.status).toBe(0);
     const left = await withClient((c) => c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
     expect(left.rows).toEqual([]);
+  });
+
+  it.skipIf(!built)('the CLI imports into a postgres:// ledger and reports on a subject from it; a second import records nothing twice', async () => {
+    const schema = freshSchema();
+    cliSchemas.push(schema);
+    const url = new URL(postgresUnderTest().url);
+    url.searchParams.set('schema', schema);
+    const dir = mkdtempSync(join(tmpdir(), 'pl-pg-cli-'));
+    try {
+      expect((await cliAsync(['keygen', '--out', dir, '--id', 'ops'])).status).toBe(0);
+      const facts = join(dir, 'facts.jsonl');
+      writeFileSync(facts, [DataCollected, DataUsed].map((f) => JSON.stringify(f)).join('\n') + '\n');
+      const first = await cliAsync(['import', facts, '--key', join(dir, 'ops.key'), '--ledger', url.toString()]);
+      expect(first.stdout).toContain(`imported 2 fact(s) into postgres://${url.host}/postgres (schema ${schema})`);
+      const again = await cliAsync(['import', facts, '--key', join(dir, 'ops.key'), '--ledger', url.toString()]);
+      expect(again.stdout).toContain('2 already recorded');
+      const report = await cliAsync(['report', '--subject', DataUsed.subject, '--ledger', url.toString(), '--json']);
+      expect(report.status).toBe(0);
+      expect(report.stdout).toContain(DataUsed.purpose);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!built)('the demo records into a postgres:// ledger in a fresh schema, and finds what it planted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-pg-demo-'));
+    try {
+      const r = await cliAsync(['demo', '--dir', dir, '--subjects', '40', '--ledger', postgresUnderTest().url]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
+      const schema = /in the fresh schema (demo_[a-z0-9]+)/.exec(r.stdout)?.[1];
+      expect(schema).toBeDefined();
+      cliSchemas.push(schema!);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

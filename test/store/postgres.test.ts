@@ -194,6 +194,26 @@ describe('postgresStore: refusals and conflicts', () => {
     expect(await store.lastEvent('s')).toBeUndefined();
   });
 
+  it('keeps an upper-case id as written, and refuses its lower-case twin as DUPLICATE_EVENT_ID', async () => {
+    const store = postgresTestStore();
+    const upper = randomUUID().toUpperCase();
+    await store.append('s', [{ id: upper, type: 'T', data: {} }], 'no_stream');
+    expect((await store.lastEvent('s'))?.id).toBe(upper);
+    const e = await refusal(store.append('t', [event(), { id: upper.toLowerCase(), type: 'T', data: {} }], 'any'), 'DUPLICATE_EVENT_ID');
+    expect(e.details).toMatchObject({ id: upper.toLowerCase(), stream: 't' });
+    expect(await store.lastEvent('t')).toBeUndefined();
+  });
+
+  it('a fact recorded under an upper-case id verifies clean and is an idempotent retry when recorded again', async () => {
+    const ledger = await openLedger({ store: postgresTestStore(), signer: nodeSigner(randomSeed()) });
+    const id = randomUUID().toUpperCase();
+    const [first] = await ledger.record({ ...sampleFacts.DataUsed, id });
+    const [again] = await ledger.record({ ...sampleFacts.DataUsed, id });
+    expect(again).toMatchObject({ id, duplicate: true, hash: first!.hash });
+    expect((await ledger.verify()).findings).toEqual([]);
+    await ledger.close();
+  });
+
   it('refuses data that cannot be serialised as INVALID_INPUT, writing nothing', async () => {
     const store = postgresTestStore();
     await refusal(store.append('s', [event(), event('Big', { n: 1n })], 'any'), 'INVALID_INPUT');
