@@ -41,7 +41,8 @@ const SCHEMA = `
   )`;
 const COLUMNS = 'position, id, stream, revision, type, data';
 
-interface EventRow {
+/** One row of the events table, as better-sqlite3 returns it. */
+export interface EventRow {
   readonly position: bigint;
   readonly id: string;
   readonly stream: string;
@@ -279,7 +280,7 @@ const serialise = (e: ProposedEvent, stream: string): string => {
 };
 
 /** A row as an event; bytes that are not JSON come back as UnreadableData, so a read never stops at them. */
-function recorded(row: EventRow): RecordedEvent {
+export function recorded(row: EventRow): RecordedEvent {
   let data: unknown;
   try {
     data = JSON.parse(row.data);
