@@ -176,6 +176,8 @@ export const appender = ({ store, signer, mode, heads, maxRetries }: AppenderOpt
         if (!retriable(e)) throw e;
         for (const s of involved) heads.forget(s);
         if (attempt >= maxRetries) {
+          // A store that stayed unreachable is that, not a lost race: its own error, with the count.
+          if (isLedgerError(e, 'STORE_UNAVAILABLE')) throw new LedgerError('STORE_UNAVAILABLE', `${e.message} (after ${attempt + 1} attempts)`, { ...e.details, attempts: attempt + 1 });
           throw new LedgerError('CONFLICT_RETRIES_EXHAUSTED', `gave up appending to ${involved.map((s) => `"${s}"`).join(', ')} after ${attempt + 1} attempts: ${(e as Error).message}`, {
             streams: involved,
             cause: (e as LedgerError).code,

@@ -331,6 +331,13 @@ function storeError(error: unknown, name: string): unknown {
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
       return new LedgerError('STORE_UNAVAILABLE', `${name} stayed locked by another connection past the busy timeout`, { sqliteCode: code });
     }
+    if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC') {
+      // The transaction rolled back: nothing of the append is in the file.
+      return new LedgerError('STORE_UNAVAILABLE', `${name}: the disk is full or failing (${code}); nothing of this append was written. Free space and retry`, {
+        sqliteCode: code,
+        diskFull: code === 'SQLITE_FULL',
+      });
+    }
     if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
       return new LedgerError('STORE_CORRUPT', `${name} is not a sound SQLite database: ${error.message}`, { sqliteCode: code });
     }
