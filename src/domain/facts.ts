@@ -179,7 +179,7 @@ export const decodeFact = (u: unknown): E.Either<FieldError[], Fact> => {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return E.left([{ field: '(fact)', message: 'expected an object' }]);
   const type = (u as { type?: unknown }).type;
   if (!isFactType(type)) {
-    return E.left([{ field: 'type', message: `unknown fact type ${JSON.stringify(type) ?? 'missing'}; expected one of ${factTypes.join(', ')}` }]);
+    return E.left([{ field: 'type', message: `unknown fact type ${typeof type === 'string' ? JSON.stringify(type.slice(0, 60)) : type === undefined ? 'missing' : `(a ${typeof type})`}; expected one of ${factTypes.join(', ')}` }]);
   }
   const codec = factCodecs[type] as unknown as t.Type<Fact, Fact, unknown>;
   return E.mapLeft(fieldErrors)(codec.decode(u));

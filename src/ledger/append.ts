@@ -216,6 +216,8 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
         if (isLedgerError(e, 'DUPLICATE_EVENT_ID') && typeof e.details.id === 'string') refusedId = e.details.id.toLowerCase();
         for (const s of involved) heads.forget(s);
         if (attempt >= maxRetries) {
+          // A store that stayed unreachable is that, not a lost race: its own error, with the count.
+          if (isLedgerError(e, 'STORE_UNAVAILABLE')) throw new LedgerError('STORE_UNAVAILABLE', `${e.message} (after ${attempt + 1} attempts)`, { ...e.details, attempts: attempt + 1 });
           throw new LedgerError('CONFLICT_RETRIES_EXHAUSTED', `gave up appending to ${involved.map((s) => `"${s}"`).join(', ')} after ${attempt + 1} attempts: ${(e as Error).message}`, {
             streams: involved,
             cause: (e as LedgerError).code,

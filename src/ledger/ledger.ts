@@ -159,10 +159,15 @@ const decodeAll = (inputs: readonly unknown[], limits: InputLimits): Pending[] =
   const errors: (FieldError & { index: number })[] = [];
   const pending: Pending[] = [];
   const checks = { now: limits.now ?? Date.now(), ...(limits.futureToleranceMs === undefined ? {} : { futureToleranceMs: limits.futureToleranceMs }) };
+  // One id twice in one call would be appended twice and refused by the store on every retry.
+  const idAt = new Map<string, number>();
   inputs.forEach((input, index) => {
     const r = decodeIncomingFact(input, checks, limits);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
-    else {
+    else if (r.right.id !== undefined && idAt.has(r.right.id)) {
+      errors.push({ index, field: 'id', message: `id ${r.right.id} is already used by fact ${idAt.get(r.right.id)} of this call` });
+    } else {
+      if (r.right.id !== undefined) idAt.set(r.right.id, index);
       const { id, ...fact } = r.right;
       pending.push({ index, id: id ?? newEventId(), explicit: id !== undefined, fact: fact as Fact, stream: streamOf(fact as Fact) });
     }

@@ -50,7 +50,8 @@ const COLUMNS = 'position, id, stream, revision, type, data';
 /** Below every SQLite integer key. */
 const BEFORE_ANY_ROW = -(2n ** 63n);
 
-interface EventRow {
+/** One row of the events table, as better-sqlite3 returns it. */
+export interface EventRow {
   readonly position: bigint;
   readonly id: string;
   readonly stream: string;
@@ -277,7 +278,7 @@ const serialise = (e: ProposedEvent, stream: string): string => {
 };
 
 /** A row as an event; bytes that are not JSON come back as UnreadableData, so a read never stops at them. */
-function recorded(row: EventRow): RecordedEvent {
+export function recorded(row: EventRow): RecordedEvent {
   let data: unknown;
   try {
     data = JSON.parse(row.data);
@@ -318,6 +319,13 @@ function storeError(error: unknown, name: string): unknown {
     const code = error.code;
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
       return new LedgerError('STORE_UNAVAILABLE', `${name} stayed locked by another connection past the busy timeout`, { sqliteCode: code });
+    }
+    if (code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC') {
+      // The transaction rolled back: nothing of the append is in the file.
+      return new LedgerError('STORE_UNAVAILABLE', `${name}: the disk is full or failing (${code}); nothing of this append was written. Free space and retry`, {
+        sqliteCode: code,
+        diskFull: code === 'SQLITE_FULL',
+      });
     }
     if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
       return new LedgerError('STORE_CORRUPT', `${name} is not a sound SQLite database: ${error.message}`, { sqliteCode: code });

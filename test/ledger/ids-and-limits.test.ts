@@ -53,7 +53,7 @@ describe.each(stores)('event ids on %s', (_name, makeStore) => {
     const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()) });
     const [first] = await ledger.record({ ...DataUsed, id: UPPER });
     expect(first).toMatchObject({ id: UPPER.toLowerCase(), duplicate: false });
-    const again = await ledger.record([{ ...DataUsed, id: UPPER.toLowerCase() }, { ...DataUsed, id: UPPER }]);
+    const again = [...(await ledger.record({ ...DataUsed, id: UPPER.toLowerCase() })), ...(await ledger.record({ ...DataUsed, id: UPPER }))];
     expect(again.map((r) => r.duplicate)).toEqual([true, true]);
     const rows = [];
     for await (const e of store.readStream('subject-u-1')) rows.push(e);
@@ -75,6 +75,16 @@ describe.each(stores)('event ids on %s', (_name, makeStore) => {
     expect((await ledger.record(once.facts)).map((r) => r.duplicate)).toEqual([false, false]);
     expect((await ledger.record(twice.facts)).map((r) => r.duplicate)).toEqual([true, true]);
     expect((await ledger.verify()).checked).toBe(4); // key, policy, and the two facts once
+    await ledger.close();
+  });
+
+  it('one call that uses an id twice, in any case, is refused as INVALID_FACT at once, and records nothing', async () => {
+    const store = makeStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), maxRetries: 2 });
+    const e = await refusal(ledger.record([{ ...DataCollected, id: UPPER }, { ...DataUsed, id: UPPER.toLowerCase() }]));
+    expect(e.code).toBe('INVALID_FACT');
+    expect(e.message).toContain(`fact 1: id: id ${UPPER.toLowerCase()} is already used by fact 0 of this call`);
+    expect((await ledger.verify()).checked).toBe(2);
     await ledger.close();
   });
 
