@@ -58,7 +58,10 @@ export const parseFactLines = (text: string, options: ImportChecks = {}): Parsed
       errors.push({ line, field: '(line)', message: `not JSON: ${(e as Error).message}` });
       return;
     }
-    const r = decodeIncomingFact(value, checks, limits);
+    const decoded = decodeIncomingFact(value, checks, limits);
+    const r: typeof decoded = E.isRight(decoded) && decoded.right.type === 'CheckpointRecorded'
+      ? E.left([{ field: 'type', message: 'a CheckpointRecorded is recorded by the ledger itself (privacy-ledger checkpoint), never imported' }])
+      : decoded;
     if (E.isLeft(r)) {
       errors.push(...r.left.map((err) => ({ line, ...err })));
       return;

@@ -70,6 +70,8 @@ export interface LedgerOptions {
   readonly futureToleranceMs?: number;
   /** "Now" for that tolerance: the ledger's clock. */
   readonly now?: number;
+  /** The ledger's own facts (CheckpointRecorded), which callers may not record. */
+  readonly internal?: boolean;
 }
 
 export interface AutoCheckpointOptions {
@@ -152,6 +154,8 @@ interface InputLimits extends FactLimits {
   readonly futureToleranceMs?: number;
   /** "Now" for that tolerance: the ledger's clock. */
   readonly now?: number;
+  /** The ledger's own facts (CheckpointRecorded), which callers may not record. */
+  readonly internal?: boolean;
 }
 
 /** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
@@ -164,7 +168,9 @@ const decodeAll = (inputs: readonly unknown[], limits: InputLimits): Pending[] =
   inputs.forEach((input, index) => {
     const r = decodeIncomingFact(input, checks, limits);
     if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
-    else if (r.right.id !== undefined && idAt.has(r.right.id)) {
+    else if (r.right.type === 'CheckpointRecorded' && limits.internal !== true) {
+      errors.push({ index, field: 'type', message: 'a CheckpointRecorded is recorded by the ledger itself when it signs a checkpoint (ledger.checkpoint()), never given to record()' });
+    } else if (r.right.id !== undefined && idAt.has(r.right.id)) {
       errors.push({ index, field: 'id', message: `id ${r.right.id} is already used by fact ${idAt.get(r.right.id)} of this call` });
     } else {
       if (r.right.id !== undefined) idAt.set(r.right.id, index);
@@ -250,10 +256,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
   };
 
-  const record = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions = {}): Promise<Recorded[]> => {
+  const record = (input: FactInput | readonly FactInput[], recordOptions: RecordOptions = {}): Promise<Recorded[]> => recordAs(input, recordOptions, false);
+
+  const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
     writable();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs, { ...limits, now: clock().getTime() });
+    const pending = decodeAll(inputs, { ...limits, now: clock().getTime(), internal });
     const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true }));
     sinceCheckpoint += recorded.length;
     await maybeCheckpoint();
@@ -320,7 +328,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       const size = tracker.log.size;
       const root = tracker.log.root();
       const note = signCheckpoint({ origin: identity!, size, root, signer });
-      const [recorded] = await record({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note });
+      const [recorded] = await recordAs({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note }, {}, true);
       sinceCheckpoint = 0;
       lastCheckpointMs = clock().getTime();
       return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
