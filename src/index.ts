@@ -13,6 +13,7 @@ export { memoryStore } from './store/memory.js';
 export { sqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { eventStoreDBStore, eventStoreDBStoreFromConnectionString } from './store/eventstoredb.js';
 export { openStore, DEFAULT_LEDGER_PATH } from './store/open.js';
+export { parseConnectionString, redactLedgerSpec, type ParsedConnectionString } from './store/redact.js';
 export * from './projection/index.js';
 export { openLedger, type Ledger, type LedgerOptions, type Recorded, type VerifyResult } from './ledger/ledger.js';
 export { parseFactLines, type LineError, type ParsedFacts } from './ledger/import.js';
