@@ -28,6 +28,7 @@ export { memoryStore } from './store/memory.js';
 // The durable stores are entry points of their own (privacy-ledger/sqlite, /eventstoredb, /postgres),
 // so that this one loads no database client; openStore loads the one a connection string names.
 export { openStore, DEFAULT_LEDGER_PATH } from './store/open.js';
+export { parseConnectionString, redactLedgerSpec, type ParsedConnectionString } from './store/redact.js';
 export * from './projection/index.js';
 export { openLedger, type Ledger, type LedgerOptions, type Recorded, type LawfulRecord, type Explanation, type ExplainedViolation, type RuleRef, type VerifyResult } from './ledger/ledger.js';
 export { parseFactLines, type LineError, type ParsedFacts } from './ledger/import.js';

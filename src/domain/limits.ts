@@ -21,13 +21,18 @@ export interface FactLimits {
  * without recursion, so no input can exhaust the stack here.
  */
 export const nestingProblem = (value: unknown, maxDepth: number = MAX_NESTING): string | undefined => {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v !== 'object' || v === null) continue;
+  // Two parallel stacks rather than tuples: this runs on every envelope read.
+  const values: object[] = [];
+  const depths: number[] = [];
+  if (typeof value === 'object' && value !== null) values.push(value), depths.push(0);
+  while (values.length > 0) {
+    const v = values.pop()!;
+    const depth = depths.pop()!;
     if (depth >= maxDepth) return `nested more than ${maxDepth} levels deep`;
-    for (const child of Array.isArray(v) ? v : Object.values(v as object)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    const children = Array.isArray(v) ? v : Object.values(v);
+    for (let i = 0; i < children.length; i++) {
+      const child: unknown = children[i];
+      if (typeof child === 'object' && child !== null) values.push(child), depths.push(depth + 1);
     }
   }
   return undefined;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLedger } from '../../src/ledger/ledger.js';
-import { catchUp, memoryCheckpoints } from '../../src/projection/runner.js';
+import { catchUp, memoryCheckpoints, runProjection } from '../../src/projection/runner.js';
 import { decodeStored, duplicateKey } from '../../src/seal/strict-json.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { sqliteStore } from '../../src/store/sqlite.js';
@@ -74,6 +74,31 @@ describe('stored rows written by an attacker', () => {
     expect(r.malformed).toEqual([id]);
     expect(r.report).toBe('INTEGRITY'); // nothing unverified becomes a proof: the live view refuses
     expect(r.verdict).toBe('INTEGRITY');
+  });
+
+  it('a live subscription (the runner following the store) reports a deep row written later as malformed and goes on', async () => {
+    const { path } = await ledgerWithRow((t) => t);
+    const store = sqliteStore(path);
+    const malformed: string[] = [];
+    const run = runProjection({
+      store,
+      projection: { name: 'count', initial: () => 0, apply: (n: number) => n + 1 },
+      checkpoints: memoryCheckpoints(),
+      decode: decodeStored,
+      follow: true,
+      onMalformed: (m) => malformed.push(m.id),
+    });
+    while (run.current().applied < 4) await new Promise((r) => setTimeout(r, 10));
+    // Written behind the ledger's back while the runner follows: it reaches it through the subscription.
+    const id = crypto.randomUUID();
+    const db = new Database(path);
+    db.prepare('INSERT INTO events (id, stream, revision, type, data) VALUES (?, ?, 0, ?, ?)').run(id, 'subject-u-9', 'DataUsed', `{"fact":${'['.repeat(5000) + ']'.repeat(5000)}}`);
+    db.close();
+    while (run.current().malformed < 1) await new Promise((r) => setTimeout(r, 10));
+    const result = await run.stop();
+    await store.close();
+    expect(malformed).toEqual([id]);
+    expect(result.applied).toBe(4);
   });
 
   it('a row holding a 10 MB string is named, not a crash', async () => {

@@ -107,9 +107,9 @@ describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway clust
       expect((await cliAsync(['keygen', '--out', dir, '--id', 'ops'])).status).toBe(0);
       const facts = join(dir, 'facts.jsonl');
       writeFileSync(facts, [DataCollected, DataUsed].map((f) => JSON.stringify(f)).join('\n') + '\n');
-      const first = await cliAsync(['import', facts, '--key', join(dir, 'ops.key'), '--ledger', url.toString()]);
+      const first = await cliAsync(['import', facts, '--key', join(dir, 'ops.key'), '--ledger', url.toString(), '--backfill']);
       expect(first.stdout).toContain(`imported 2 fact(s) into postgres://${url.host}/postgres (schema ${schema})`);
-      const again = await cliAsync(['import', facts, '--key', join(dir, 'ops.key'), '--ledger', url.toString()]);
+      const again = await cliAsync(['import', facts, '--key', join(dir, 'ops.key'), '--ledger', url.toString(), '--backfill']);
       expect(again.stdout).toContain('2 already recorded');
       const report = await cliAsync(['report', '--subject', DataUsed.subject, '--ledger', url.toString(), '--json']);
       expect(report.status).toBe(0);
