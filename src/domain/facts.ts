@@ -5,7 +5,7 @@ import { closedType, fieldErrors, nonEmptyArray, type FieldError } from './codec
 import { EventId, IsoTimestamp, SubjectId } from './ids.js';
 import { FreeText } from './text.js';
 
-// The closed sets of DESIGN §2. Everything else (purpose, reason, recipient, category)
+// The closed sets of the fact catalog (README, "The facts and their fields"). Everything else (purpose, reason, recipient, category)
 // is a string judged later against the policy: the ledger records what happened, lawful or not.
 export const CollectionSource = t.keyof({ 'proactive-submission': null, 'service-record': null }, 'CollectionSource');
 export type CollectionSource = t.TypeOf<typeof CollectionSource>;

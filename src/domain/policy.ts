@@ -24,7 +24,7 @@ export interface Policy {
   readonly incidentNoticeHours: number;
 }
 
-/** The policy of shared/seed/privacy-policy.txt, as shipped. */
+/** The seed privacy policy, as shipped (summarised at the top of the README). */
 export const seedPolicy: Policy = {
   version: 'seed-1',
   effectiveAt: '2026-01-01T00:00:00Z',

@@ -1,6 +1,6 @@
 import type { Fact } from './facts.js';
 
-/** The stream a fact belongs to (DESIGN §4): one chain per subject, staff member, incident; one for policy, one for keys. */
+/** The stream a fact belongs to (README, "How it works"): one chain per subject, staff member, incident; one each for policy, keys and checkpoints. */
 export const streamOf = (f: Fact, prefix = ''): string => {
   switch (f.type) {
     case 'PolicyPublished':

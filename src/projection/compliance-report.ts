@@ -58,7 +58,7 @@ const purposesObject = (state: ComplianceState): Record<string, PurposeCounts> =
 };
 
 /**
- * The audit report at evaluation time `at` (DESIGN §5): counts, every violation with its
+ * The audit report at evaluation time `at` (schemas/audit.schema.json): counts, every violation with its
  * evidence, the verdict and proof of every use and disclosure, and what is still due.
  */
 export const complianceReport = (state: ComplianceState, at: string | Date | number): ComplianceReport => {

@@ -1,7 +1,7 @@
 import type { FactType } from '../domain/facts.js';
 import type { Policy } from '../domain/policy.js';
 
-/** Every violation the compliance view can name (DESIGN §5). */
+/** Every violation the compliance view can name (the violation table in the README's "How it works"). */
 export const VIOLATION_CODES = [
   'USE_WITHOUT_COLLECTION',
   'PURPOSE_NOT_DECLARED',
@@ -167,7 +167,7 @@ export interface ComplianceSummary {
   readonly verdicts: 'every' | 'grouped';
 }
 
-/** The audit's JSON (DESIGN §5). */
+/** The audit's JSON (schemas/audit.schema.json). */
 export interface ComplianceReport {
   readonly summary: ComplianceSummary;
   readonly violations: readonly Violation[];
