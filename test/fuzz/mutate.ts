@@ -1,19 +1,13 @@
+import { mulberry32 } from '../helpers/prng.js';
 /**
  * A seeded generator of hostile variants of JSON text and values, so a failing case can be
  * replayed from its seed and index: flipped bytes, truncations, deep nesting, huge strings,
  * wrong types, odd Unicode, repeated and unknown keys.
  */
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
+/** The fuzz suites' generator: integers and picks over the shared seeded sequence. */
 export const prng = (seed: number) => {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number): number => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };

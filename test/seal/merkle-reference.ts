@@ -1,6 +1,7 @@
 // A naive, recursive RFC 6962 reference to check the incremental code against: no shared
 // helpers with src/seal/merkle-log.ts beyond the two hash functions.
 import { createHash } from 'node:crypto';
+import { mulberry32 } from '../helpers/prng.js';
 
 const sha256 = (...parts: Uint8Array[]): Uint8Array => {
   const h = createHash('sha256');
@@ -23,14 +24,7 @@ export const rootFromLeaves = (leafHashes: readonly Uint8Array[]): Uint8Array =>
 
 /** A small seeded generator (mulberry32), so a failing case can be replayed. */
 export const seeded = (seed: number) => {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
   const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, () => int(0, 255));
   return { next, int, bytes };
