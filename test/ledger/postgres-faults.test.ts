@@ -15,6 +15,7 @@ import { postgresStore } from '../../src/store/postgres.js';
 import { sampleFacts } from '../fixtures/facts.js';
 import { canRestart, freshSchema, postgresTestStore, postgresUnderTest, withClient } from '../helpers/postgres.js';
 import { tcpProxy, type Cut } from '../helpers/tcp-proxy.js';
+import { eventually } from '../helpers/eventually.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const use = (subject: string, i: number): FactInput => ({ ...sampleFacts.DataUsed, subject, at: `2026-03-01T10:00:${String(i % 60).padStart(2, '0')}Z` });
@@ -26,14 +27,6 @@ async function facts(ledger: Ledger): Promise<{ ids: string[]; twice: string[] }
   return { ids, twice: ids.filter((id, i) => ids.indexOf(id) !== i) };
 }
 
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i += 1) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await sleep(50);
-  }
-  throw new Error('condition not met within 10 s');
-}
 
 describe('a ledger on PostgreSQL under faults', () => {
   it('a backend killed with pg_terminate_backend mid-append: record() retries with the same ids and records them once', async () => {

@@ -9,6 +9,7 @@ import { isUnreadableData, type ProposedEvent, type RecordedEvent } from '../../
 import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { sampleFacts } from '../fixtures/facts.js';
+import { eventually } from '../helpers/eventually.js';
 
 testEventStore(`postgres (${postgresUnderTest().dir ? 'a throwaway cluster' : 'the PGURL server'})`, async () => {
   const schema = freshSchema();
@@ -33,15 +34,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Resolves true if `promise` settles within `ms`. */
 const settlesWithin = (promise: Promise<unknown>, ms: number) =>
   Promise.race([promise.then(() => true, () => true), sleep(ms).then(() => false)]);
-/** Polls `probe` until it returns a value, for at most 10 s. */
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i += 1) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await sleep(50);
-  }
-  throw new Error('condition not met within 10 s');
-}
 const appendCall = (schema: string, stream: string, ids: string[]) => ({
   text: `SELECT * FROM "${schema}".append_events($1, 'any', $2, $3, $4)`,
   values: [stream, ids, ids.map(() => 'Raw'), ids.map(() => '{}')],
