@@ -28,8 +28,9 @@ export const systemClock: Clock = {
   },
 };
 
-/** `rate`: units per second (higher is better); `latency`: µs per unit (lower is better); `value`: not timed. */
-export type FigureKind = 'rate' | 'latency' | 'value';
+/** `rate`: units per second (higher is better); `latency`: µs per unit, `duration`: ms per unit (lower is better); `value`: not timed. */
+export type FigureKind = 'rate' | 'latency' | 'duration' | 'value';
+export type TimedKind = Exclude<FigureKind, 'value'>;
 
 /** One timed section of a run: `count` units of work (events, leaves, proofs) under one figure's name. */
 export interface Section<T = unknown> {
@@ -38,7 +39,12 @@ export interface Section<T = unknown> {
   readonly count: number | ((result: T) => number);
   readonly unit: string;
   /** Default `rate`. */
-  readonly kind?: 'rate' | 'latency';
+  readonly kind?: TimedKind;
+}
+
+/** Handed to timed work: what it runs through `untimed` (making the next chunk of input, a heap reading) is left out of both clocks. */
+export interface Stopwatch {
+  untimed<T>(f: () => T): T;
 }
 
 /** What a variant's run is handed: its round, a fresh directory, and the timer. */
@@ -48,7 +54,7 @@ export interface RunContext {
   /** A directory made for this run alone (its store goes here), removed after the run. */
   readonly dir: string;
   /** A full GC, then `work` timed on the wall and CPU clocks; recorded as one sample of `section.figure`. */
-  time<T>(section: Section<T>, work: () => T | Promise<T>): Promise<T>;
+  time<T>(section: Section<T>, work: (stopwatch: Stopwatch) => T | Promise<T>): Promise<T>;
   /** A figure that is measured, not timed (a proof's size in hashes): one sample of it. */
   note(figure: string, value: number, unit: string): void;
 }
@@ -189,8 +195,27 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-const valueOf = (kind: 'rate' | 'latency', count: number, wallMs: number): number =>
-  kind === 'rate' ? (count / wallMs) * 1000 : (wallMs * 1000) / count;
+const valueOf = (kind: TimedKind, count: number, wallMs: number): number =>
+  kind === 'rate' ? (count / wallMs) * 1000 : kind === 'latency' ? (wallMs * 1000) / count : wallMs / count;
+
+const UNIT: Record<TimedKind, (unit: string) => string> = { rate: (u) => `${u}/s`, latency: (u) => `µs/${u}`, duration: (u) => `ms/${u}` };
+
+/** Wall and CPU time spent in `untimed` calls, to be taken off the section's. */
+const pausable = (clock: Clock) => {
+  const paused = { wallMs: 0, cpuMs: 0 };
+  const stopwatch: Stopwatch = {
+    untimed(f) {
+      const [c0, w0] = [clock.cpuMs(), clock.wallMs()];
+      try {
+        return f();
+      } finally {
+        paused.wallMs += clock.wallMs() - w0;
+        paused.cpuMs += clock.cpuMs() - c0;
+      }
+    },
+  };
+  return { paused, stopwatch };
+};
 
 const countOf = <T>(s: Section<T>, result: T): number => {
   const count = typeof s.count === 'function' ? s.count(result) : s.count;
@@ -207,15 +232,16 @@ const runOnce = async (variant: Variant, round: number, deps: HarnessDeps): Prom
     dir,
     async time(section, work) {
       const kind = section.kind ?? 'rate';
+      const { paused, stopwatch } = pausable(deps.clock);
       deps.gc();
       const [cpu0, wall0] = [deps.clock.cpuMs(), deps.clock.wallMs()];
-      const result = await work();
+      const result = await work(stopwatch);
       const [wall1, cpu1] = [deps.clock.wallMs(), deps.clock.cpuMs()];
-      const wallMs = wall1 - wall0;
+      const wallMs = wall1 - wall0 - paused.wallMs;
+      const cpuMs = cpu1 - cpu0 - paused.cpuMs;
       const count = countOf(section, result);
       if (!(wallMs > 0)) throw new LedgerError('INVALID_INPUT', `figure "${section.figure}": the wall clock did not advance (${wallMs} ms)`);
-      const unit = kind === 'rate' ? `${section.unit}/s` : `µs/${section.unit}`;
-      samples.push({ round, variant: variant.name, figure: section.figure, kind, unit, count, wallMs, cpuMs: cpu1 - cpu0, value: valueOf(kind, count, wallMs) });
+      samples.push({ round, variant: variant.name, figure: section.figure, kind, unit: UNIT[kind](section.unit), count, wallMs, cpuMs, value: valueOf(kind, count, wallMs) });
       return result;
     },
     note(figure, value, unit) {

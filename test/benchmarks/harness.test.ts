@@ -98,6 +98,27 @@ describe('the benchmark harness', () => {
     expect(w.log.filter((l) => l === 'gc')).toHaveLength(6);
   });
 
+  it('leaves what timed work runs through untimed() out of both its wall and CPU time', async () => {
+    const w = fakeWorld();
+    const v: Variant = {
+      name: 'fold',
+      run: async (ctx) => {
+        await ctx.time({ figure: 'fold', count: 1_000, unit: 'facts' }, (sw) => {
+          for (let chunk = 0; chunk < 4; chunk++) {
+            sw.untimed(() => w.spend(30, 40)); // making the chunk's input
+            w.spend(25, 20); // folding it
+          }
+        });
+        await ctx.time({ figure: 'report', count: 2, unit: 'report', kind: 'duration' }, () => w.spend(300));
+      },
+    };
+    const r = await runBench(spec([v], { runs: 1 }), w.deps);
+    expect(r.samples.map((s) => [s.figure, s.wallMs, s.cpuMs, s.unit, s.value])).toEqual([
+      ['fold', 100, 80, 'facts/s', 10_000],
+      ['report', 300, 300, 'ms/report', 150],
+    ]);
+  });
+
   it('computes a ratio from the two medians of the same invocation, not the median of per-round ratios', async () => {
     const w = fakeWorld();
     // Rates of A: 10,000 / 5,000 / 2,500; of B: 2,500 / 10,000 / 5,000. Per-round ratios 4, 0.5, 0.5.
