@@ -6,22 +6,7 @@ import type {
   Violation,
   ViolationCode,
 } from '../projection/compliance-types.js';
-
-/** Each rule in one line, as a privacy officer would say it (DESIGN §5). */
-export const RULES: Readonly<Record<ViolationCode, string>> = {
-  USE_WITHOUT_COLLECTION: 'data used or disclosed that was never collected for that subject',
-  PURPOSE_NOT_DECLARED: 'data used for a declared purpose it was not collected for, without consent',
-  RECONSENT_REQUIRED: 'data used for an undeclared purpose, neither assessed compatible nor re-consented after collection',
-  CONSENT_WITHDRAWN: 'data used for a purpose the subject withdrew consent to',
-  USE_AFTER_ERASURE: 'data used, disclosed or accessed after the subject asked for erasure',
-  POLICY_CHANGE_NOT_NOTIFIED: 'a material policy change took effect before it was announced',
-  DISCLOSURE_WITHOUT_REASON: 'data disclosed for a reason the policy does not allow',
-  DISCLOSURE_MISSING_REFERENCE: 'a disclosure without its legal reference or the consent that authorizes it',
-  DISCLOSURE_NOT_NOTIFIED: 'a disclosure the subject was not told about in time',
-  ACCESS_WITHOUT_GRANT: 'staff accessed data without a valid access grant',
-  INCIDENT_NOT_REPORTED: 'a security incident not reported to an authority in time',
-  INCIDENT_SUBJECTS_NOT_NOTIFIED: 'people affected by an incident not notified in time',
-};
+import { ruleOf } from '../projection/rules-catalogue.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const short = (id: string): string => id.slice(0, 8);
@@ -55,8 +40,8 @@ const codeTable = (violations: readonly Violation[]): string[] => {
   const counts = new Map<ViolationCode, number>();
   for (const v of violations) counts.set(v.code, (counts.get(v.code) ?? 0) + 1);
   return table(
-    ['code', 'count', 'rule'],
-    [...counts].sort((a, b) => b[1] - a[1]).map(([code, c]) => [code, n(c), RULES[code]]),
+    ['code', 'count', 'title', 'rule'],
+    [...counts].sort((a, b) => b[1] - a[1]).map(([code, c]) => [code, n(c), ruleOf(code).title, ruleOf(code).text]),
   );
 };
 

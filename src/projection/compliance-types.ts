@@ -1,7 +1,7 @@
 import type { FactType } from '../domain/facts.js';
 import type { Policy } from '../domain/policy.js';
 
-/** Every violation the compliance view can name (DESIGN §5). */
+/** Every violation the compliance view can name; rules-catalogue.ts says what each means. */
 export const VIOLATION_CODES = [
   'USE_WITHOUT_COLLECTION',
   'PURPOSE_NOT_DECLARED',
@@ -15,6 +15,7 @@ export const VIOLATION_CODES = [
   'ACCESS_WITHOUT_GRANT',
   'INCIDENT_NOT_REPORTED',
   'INCIDENT_SUBJECTS_NOT_NOTIFIED',
+  'RECORDED_LATE',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];
 

@@ -8,6 +8,15 @@ export {
   type ComplianceState,
 } from './compliance.js';
 export { complianceReport } from './compliance-report.js';
+export {
+  RULE_CATALOGUE,
+  ruleOf,
+  parameterValues,
+  rulesMarkdownTable,
+  type RuleEntry,
+  type RuleParameter,
+  type RuleParameterSource,
+} from './rules-catalogue.js';
 export { checkFact, consentAt, disclosureRegister, policyAt, UNRECORDED } from './queries.js';
 export { subjectReport } from './subject-report.js';
 export * from './runner.js';
