@@ -234,6 +234,9 @@ export interface SubjectConsentEvent {
   readonly kind: 'granted' | 'withdrawn';
   readonly purposes: readonly string[];
   readonly recipients?: readonly string[];
+  /** A grant's: the policy version it was given under and how it was given. */
+  readonly policyVersion?: string;
+  readonly method?: string;
 }
 
 export interface SubjectNotice {

@@ -163,6 +163,8 @@ const applyOther = (state: ComplianceState, f: Fact, ref: Ref): void => {
         kind: 'granted',
         purposes: f.purposes,
         ...(f.recipients === undefined ? {} : { recipients: f.recipients }),
+        policyVersion: f.policyVersion,
+        method: f.method,
       });
       break;
     case 'ConsentWithdrawn':

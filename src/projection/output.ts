@@ -95,6 +95,8 @@ export const consentEventOf = (c: ConsentRecord): SubjectConsentEvent => ({
   kind: c.kind,
   purposes: c.purposes,
   ...(c.recipients === undefined ? {} : { recipients: c.recipients }),
+  ...(c.policyVersion === undefined ? {} : { policyVersion: c.policyVersion }),
+  ...(c.method === undefined ? {} : { method: c.method }),
 });
 
 export const noticeOf = (n: NoticeRecord): SubjectNotice => ({
