@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { isLedgerError } from '../domain/errors.js';
 import { auditCommand } from './commands/audit.js';
+import { consentsCommand } from './commands/consents.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { reportCommand } from './commands/report.js';
@@ -14,12 +15,18 @@ usage: privacy-ledger <command> [options]
   import FILE.jsonl --key FILE [--signing per-event|per-batch]
                                                 record one fact a line; any bad line: nothing is recorded
   verify [--trust FILE.pub ...] [--json]        every signature and chain link
-  audit [--at TIME] [--json] [--trust FILE.pub ...]
-                                                the compliance report: every use and disclosure judged
-  report --subject ID [--at TIME] [--json]      a subject access report
+  audit [--at TIME] [--format text|json|html|csv] [--out PATH] [--table NAME] [--trust FILE.pub ...]
+                                                the compliance report: every use and disclosure judged;
+                                                csv: --out DIR writes violations, disclosures, uses and
+                                                obligations .csv, or --table NAME writes one
+  report --subject ID [--at TIME] [--format text|json|html] [--out FILE]
+                                                a subject access report
+  consents --controller ID --withdrawal-method TEXT [--subject ID] [--at TIME] [--format iso27560] [--out FILE]
+                                                ISO/IEC TS 27560 consent records (DPV terms)
   demo [--dir DIR] [--subjects N] [--ledger esdb://...]
                                                 record sixty realistic days under the seed policy, then audit
 --ledger PATH|esdb://...  the ledger (default ./privacy-ledger.db); --prefix P  stream prefix on EventStoreDB
+--json is --format json
 exit codes: 0 clean, 1 usage or input error, 2 violations, 3 integrity failure`;
 
 const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
@@ -28,6 +35,7 @@ const commands: Record<string, (args: readonly string[]) => Promise<number>> = {
   verify: verifyCommand,
   audit: auditCommand,
   report: reportCommand,
+  consents: consentsCommand,
   demo: demoCommand,
 };
 
