@@ -9,11 +9,19 @@ const AT = '2026-10-31T00:00:00Z';
 describe.skipIf(!built)('report formats on the command line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-formats-'));
   const ledger = ['--ledger', join(dir, 'demo.db'), '--at', AT];
+  let demo: { stdout: string };
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   beforeAll(() => {
     const r = cli(['demo', '--dir', dir, '--subjects', '40']);
     expect(r.status, r.stderr).toBe(0);
+    demo = r;
   }, 60_000);
+
+  it('the demo writes report.html and the CSV tables, and says where', () => {
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<h1>Compliance audit</h1>');
+    expect(readdirSync(join(dir, 'csv')).sort()).toEqual(['disclosures.csv', 'obligations.csv', 'uses.csv', 'violations.csv']);
+    expect(demo.stdout).toMatch(/For a regulator: \S*report\.html .* and \S*csv\/violations\.csv, \S*csv\/disclosures\.csv, \S*csv\/uses\.csv, \S*csv\/obligations\.csv\./);
+  });
 
   it('--json and --format json write the same document, with the rules it names from the catalogue', () => {
     const a = cli(['audit', ...ledger, '--json']);
