@@ -27,7 +27,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .chart text{font:11px system-ui,sans-serif;fill:var(--ink)}.chart .tick{fill:var(--muted);font-size:10px}.chart .axis{stroke:var(--muted)}
 .s1{fill:var(--s1)}.s2{fill:var(--s2)}.s3{fill:var(--s3)}.s4{fill:var(--s4)}.s5{fill:var(--s5)}
 .s1,.s2,.s3,.s4,.s5{stroke:var(--ink);stroke-width:.4}.s3{stroke-dasharray:2 1}.s5{stroke-dasharray:1 1}
-.violation{border:1px solid var(--line);border-left:4px solid var(--bad);border-radius:4px;padding:6px 10px;margin:8px 0;break-inside:avoid}
+.violation{border:1px solid var(--line);border-left:4px solid var(--bad);border-radius:4px;padding:6px 10px;margin:8px 0;break-inside:avoid;content-visibility:auto;contain-intrinsic-size:auto 190px}
 .violation h3{margin:0 0 4px;font-size:14px}.violation p{margin:3px 0}.violation dl{display:grid;grid-template-columns:110px 1fr;gap:2px 8px;margin:4px 0}
 .violation dt{color:var(--muted)}.violation dd{margin:0}
 .integrity-bad{border:2px solid var(--bad);padding:6px 10px}
@@ -35,6 +35,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 @media print{
   body{max-width:none;padding:0;font-size:11pt}
   h2{break-after:avoid}figure,table,.card,svg{break-inside:avoid}
+  .violation{content-visibility:visible}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
   @page{size:A4;margin:14mm}
 }`;
