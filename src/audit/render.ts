@@ -24,7 +24,7 @@ const table = (header: readonly string[], rows: readonly (readonly string[])[]):
 
 const violationLines = (violations: readonly Violation[]): string[] =>
   violations.flatMap((v, i) => [
-    `  ${i + 1}. ${v.code}  ${when(v.at)}${v.subject === undefined ? '' : `  subject ${v.subject}`}  event ${v.eventId}`,
+    `  ${i + 1}. ${v.code} (${ruleOf(v.code).title})  ${when(v.at)}${v.subject === undefined ? '' : `  subject ${v.subject}`}  event ${v.eventId}`,
     `     ${v.message}`,
     `     evidence: ${v.evidence.length === 0 ? 'none recorded (the absence of a fact is the finding)' : v.evidence.join(', ')}`,
   ]);

@@ -1,8 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { built, cli } from '../helpers/run.js';
+import { ROOT, built, cli } from '../helpers/run.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const validate = addFormats(new Ajv2020({ strict: true, allErrors: true })).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schemas/iso27560-consent-records.schema.json'), 'utf8')),
+);
 
 const AT = '2026-10-31T00:00:00Z';
 
@@ -61,6 +68,8 @@ describe.skipIf(!built)('report formats on the command line', () => {
     const all = JSON.parse(cli(args).stdout);
     expect(all.profile).toBe('https://w3id.org/dpv/schema/iso-27560#record');
     expect(all.records.length).toBeGreaterThan(5);
+    expect(validate(all), JSON.stringify(validate.errors)).toBe(true);
+    expect(all.records.some((r: { events: { status: string }[] }) => r.events.some((e) => e.status === 'dpv:ConsentWithdrawn'))).toBe(true);
     const subject = all.records[0].piiPrincipalId;
     const one = cli([...args, '--subject', subject, '--format', 'iso27560']);
     expect(one.status).toBe(0);
