@@ -1,6 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,24 @@ describe.skipIf(!built)('report formats on the command line', () => {
     }
     expect(existsSync(join(dir, 'missing'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('on a tampered ledger, the HTML audit shows the finding and consents exits 3', () => {
+    const tampered = join(dir, 'tampered.db');
+    copyFileSync(join(dir, 'demo.db'), tampered);
+    const db = new Database(tampered);
+    const row = db.prepare("SELECT id, data FROM events WHERE type = 'ConsentGranted' LIMIT 1").get() as { id: string; data: string };
+    db.prepare('UPDATE events SET data = ? WHERE id = ?').run(row.data.replace('"personalization"', '"marketing"'), row.id);
+    db.close();
+    const t = ['--ledger', tampered, '--at', AT];
+    const html = join(dir, 'tampered.html');
+    expect(cli(['audit', ...t, '--format', 'html', '--out', html]).status).toBe(3);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Integrity findings:');
+    expect(page).toContain(`<td><code>${row.id}</code></td>`);
+    const c = cli(['consents', ...t, '--controller', 'c', '--withdrawal-method', 'x']);
+    expect(c.status).toBe(3);
+    expect(c.stderr).toContain('INTEGRITY: 1 finding(s)');
   });
 
   it('a CSV directory that is a file is refused; an existing report is replaced whole', () => {
