@@ -108,6 +108,9 @@ describe.skipIf(!built)('HTML reports in headless Chromium', () => {
     await page.emulateMedia({ media: 'print' });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // On screen, violations off the screen are not laid out; in print every one is.
+    const hidden = await page.$$eval('article.violation', (as) => as.filter((a) => getComputedStyle(a).contentVisibility !== 'visible').length);
+    expect(hidden).toBe(0);
     await page.screenshot({ path: join(RESULTS, 'report-print.png'), fullPage: false });
     const pdf = await page.pdf({ path: join(RESULTS, 'report.pdf'), format: 'A4', printBackground: true });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');

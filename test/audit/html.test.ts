@@ -76,6 +76,14 @@ describe('renderAuditHtml', () => {
     expect(page).not.toContain('Integrity findings:');
   });
 
+  it('shows the checkpoint the verification produced, field by field', () => {
+    const withCheckpoint = renderAuditHtml({ report, integrity: { ...integrity, checkpoint: { origin: 'ledger.example/<x>', size: 10, rootHash: 'q83vEjRWeJA=' } } });
+    expect(withCheckpoint).toContain('<h3>Checkpoint</h3>');
+    expect(withCheckpoint).toContain('<tr><th>origin</th><td><code>ledger.example/&lt;x&gt;</code></td></tr>');
+    expect(withCheckpoint).toContain('<tr><th>size</th><td><code>10</code></td></tr>');
+    expect(page).toContain('No signed checkpoint was produced by this verification.');
+  });
+
   it('shows every hostile string verbatim and as text only', () => {
     const hostile = fold(hostileFacts());
     const r = complianceReport(hostile, t(40));
