@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { LedgerError } from '../src/domain/errors.js';
+import { redactLedgerSpec } from '../src/store/redact.js';
 
 /** Wall and CPU time; the harness reads both around each timed section. */
 export interface Clock {
@@ -324,7 +325,8 @@ export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: read
   return {
     benchmark: spec.benchmark,
     description: spec.description,
-    command: [...command],
+    // A --ledger connection string may carry a password: never printed, never written to --json.
+    command: command.map(redactLedgerSpec),
     startedAt,
     runs,
     quick: spec.quick,

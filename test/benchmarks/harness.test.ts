@@ -183,6 +183,16 @@ describe('the benchmark harness', () => {
     expect((json.ratios as { ratio: number }[])[0]!.ratio).toBe(7_500 / 20_000);
   });
 
+  it('never writes a password from the command line (a --ledger connection string) to the output or the JSON', async () => {
+    const w = fakeWorld();
+    const r = await runBench(spec([fixed(w, 'A', [1])], { runs: 1 }), w.deps, ['dist/benchmarks/append.js', '--ledger', 'postgres://bench:s3cret-pw@127.0.0.1:5432/db']);
+    expect(r.command[2]).toMatch(/^postgres:\/\/.*127\.0\.0\.1:5432\/db$/);
+    for (const text of [resultJson(r), formatResult(r)]) {
+      expect(text).not.toContain('s3cret-pw');
+      expect(text).toContain('127.0.0.1:5432');
+    }
+  });
+
   it('removes the run directory even when the variant fails, and the failure reaches the caller', async () => {
     const w = fakeWorld();
     const boom: Variant = { name: 'boom', run: async () => { throw new Error('store broke'); } };
