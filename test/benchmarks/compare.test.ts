@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareResults, formatComparison, readResult } from '../../benchmarks/compare.js';
+import { markdownOf } from '../../benchmarks/markdown.js';
 import type { BenchResult, FigureSummary } from '../../benchmarks/harness.js';
 
 const fig = (figure: string, median: number, kind: FigureSummary['kind'] = 'rate'): FigureSummary => ({
@@ -43,5 +44,21 @@ describe('comparing two benchmark runs', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the README tables', () => {
+  it('are made from one result: the npm command, the load, each median with min – max, the ratios, a ceiling beaten flagged', () => {
+    const r = {
+      ...result([{ ...fig('per-event', 30_000), min: 28_000, max: 31_000, wallMsMedian: 1_000, cpuMsMedian: 1_500 }, fig('proof size', 20, 'value')], [2.5, 1.25, 0.5]),
+      command: ['dist/benchmarks/append.js', '--runs', '5'],
+      ratios: [{ label: 'per-event / sign', of: 'per-event', to: 'sign', ratio: 1.3, noise: 0.1, ceiling: true, aboveCeiling: true }],
+    };
+    const md = markdownOf(r).split('\n');
+    expect(md[0]).toBe('`npm run bench:append -- --runs 5` — .');
+    expect(md[1]).toMatch(/^5 interleaved runs of each variant, 2026-12-03 12:00 UTC, node v20, 2 cores; load average 2\.50 1\.25 0\.50 at the start/);
+    expect(md).toContain('| per-event | **30,000** events/s | 28,000 – 31,000 | 1.50 |');
+    expect(md).toContain('| proof size | **20.0** hashes | 20.0 – 20.0 |  |');
+    expect(md).toContain('| per-event / sign | **1.30x** (above its ceiling beyond the noise) | 10% |');
   });
 });

@@ -17,7 +17,7 @@ describe('the benchmark scripts', () => {
     for (const e of entries) expect(readFileSync(join(ROOT, 'benchmarks', `${e}.ts`), 'utf8'), e).toContain('runAndReport(');
     // Every benchmark file is one of those, or the harness and the shared workload.
     const files = readdirSync(join(ROOT, 'benchmarks')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-    expect(files.filter((f) => !entries.includes(f)).sort()).toEqual(['append-workload', 'compare', 'harness', 'harness-cli']);
+    expect(files.filter((f) => !entries.includes(f)).sort()).toEqual(['append-workload', 'compare', 'harness', 'harness-cli', 'markdown']);
   });
 
   it('keep the peers out of the library: their own package.json and lockfile, installed by bench:peers only', () => {
