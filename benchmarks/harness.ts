@@ -94,7 +94,7 @@ export interface FigureSummary {
   readonly min: number;
   readonly median: number;
   readonly max: number;
-  /** (max − min) / median: the noise this figure reports. 0 for a single sample. */
+  /** (max − min) / median: the noise this figure reports. 0 for a single sample, and for a median of 0 (a count of retries). */
   readonly spread: number;
   readonly wallMsMedian: number;
   readonly cpuMsMedian: number;
