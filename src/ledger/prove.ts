@@ -66,7 +66,7 @@ const verifiedPass = async (source: ProveSource, eventId: string, given: string 
     checkpoints: given === undefined ? [] : [given],
     // Called before each envelope is folded, in log order: with no finding, the count is the leaf index.
     beforeFold: (state, env) => {
-      if (judged !== undefined && verdict === undefined) verdict = verdictOf(state, judged.env);
+      if (judged !== undefined && verdict === undefined && isProvableType(judged.env.fact.type)) verdict = verdictOf(state, judged.env);
       if (env.stream === 'keys') keyLeaves.push(index);
       if (env.fact.type === 'CheckpointRecorded') recorded.push({ note: env.fact.note, size: env.fact.size });
       if (judged === undefined) {
@@ -85,6 +85,10 @@ const verifiedPass = async (source: ProveSource, eventId: string, given: string 
     throw new LedgerError('INTEGRITY', `the ledger does not verify (${result.findings.length} finding(s); first: ${f.code} on event ${f.eventId}: ${f.message}): a bundle from it would prove nothing`, { findings: result.findings.slice(0, 20) });
   }
   if (judged === undefined) throw new LedgerError('EVENT_NOT_FOUND', `no event ${eventId} in ${source.store.name}`, { eventId });
+  const type = judged.env.fact.type;
+  if (!isProvableType(type)) {
+    throw new LedgerError('INVALID_INPUT', `event ${eventId} is a ${type}: a bundle proves the verdict of a DataUsed, DataDisclosed or PersonnelAccessed (other facts have no verdict of their own, or one that depends on what came after them)`, { eventId, type });
+  }
   verdict ??= verdictOf(view.state, judged.env);
   const checkpoint = given === undefined ? latestCovering(recorded, judged.index) : { note: given, size: result.checkpoints[0]!.size };
   if (checkpoint.size <= judged.index) {
@@ -138,9 +142,6 @@ export const proveEvent = async (source: ProveSource, eventId: string, options: 
   if (!isUuid(eventId)) throw new LedgerError('INVALID_INPUT', `an event id is a UUID, not "${eventId}"`, { eventId });
   const pass = await verifiedPass(source, eventId, options.checkpoint);
   const { judged, checkpoint, log } = pass;
-  if (!isProvableType(judged.fact.type)) {
-    throw new LedgerError('INVALID_INPUT', `event ${eventId} is a ${judged.fact.type}: a bundle proves the verdict of a DataUsed, DataDisclosed or PersonnelAccessed`, { eventId, type: judged.fact.type });
-  }
   const streams: BundleStream[] = [];
   for (const name of streamsFor(judged)) {
     const place = pass.places.get(name);
