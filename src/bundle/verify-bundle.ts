@@ -32,7 +32,7 @@ export interface BundleVerification {
   readonly eventId?: string;
   readonly ledger?: string;
   readonly checks: readonly BundleCheck[];
-  /** The checks that failed, in order. */
+  /** The checks that failed, in order (not those skipped because what they need failed). */
   readonly failed: readonly BundleCheckId[];
   /** The verdict the bundle states. */
   readonly stated?: unknown;
@@ -194,8 +194,8 @@ const checksOf = (findings: readonly BundleFinding[], skipped: ReadonlySet<Bundl
 
 const result = (findings: readonly BundleFinding[], skipped: ReadonlySet<BundleCheckId>, rest: Partial<BundleVerification>): BundleVerification => {
   const checks = checksOf(findings, skipped);
-  const failed = checks.filter((c) => !c.ok).map((c) => c.check);
-  return { ok: failed.length === 0, checks, failed, ...rest };
+  const failed = checks.filter((c) => !c.ok && c.skipped !== true).map((c) => c.check);
+  return { ok: checks.every((c) => c.ok), checks, failed, ...rest };
 };
 
 /**
