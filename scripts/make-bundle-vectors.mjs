@@ -64,7 +64,7 @@ for (const [name, [mutate, check, code]] of Object.entries(breakages)) {
 }
 for (const v of manifest) {
   const { readFile } = await import('node:fs/promises');
-  const r = verifyBundle(await readFile(join(out, v.file), 'utf8'), { trust, witnesses });
+  const r = await verifyBundle(await readFile(join(out, v.file), 'utf8'), { trust, witnesses });
   const agrees = v.expected.ok ? r.ok && r.derived.verdict === v.expected.verdict : !r.ok && r.failed.includes(v.expected.failed) && r.checks.some((c) => c.findings.some((f) => f.code === v.expected.code));
   if (!agrees) throw new Error(`${v.file}: the verifier does not give the intended result: ${JSON.stringify(r.checks.filter((c) => !c.ok))}`);
 }

@@ -18,7 +18,7 @@ const show = (state, text) => {
 };
 
 /** Verifies bundle text against key texts; shows and returns the result. */
-const run = (bundleText, keyTexts, witnessTexts) => {
+const run = async (bundleText, keyTexts, witnessTexts) => {
   $('reasons').replaceChildren();
   $('checks').replaceChildren();
   let trust;
@@ -31,7 +31,7 @@ const run = (bundleText, keyTexts, witnessTexts) => {
     return undefined;
   }
   const started = performance.now();
-  const result = verifyBundle(bundleText, { trust, witnesses });
+  const result = await verifyBundle(bundleText, { trust, witnesses });
   const ms = performance.now() - started;
   if (result.ok && result.derived) {
     const v = result.derived;
@@ -61,7 +61,7 @@ const onChange = async () => {
   const [bundle] = await readAll($('bundle'));
   const keys = await readAll($('keys'));
   if (bundle === undefined || keys.length === 0) return;
-  run(bundle.text, keys, await readAll($('witnesses')));
+  await run(bundle.text, keys, await readAll($('witnesses')));
 };
 
 for (const id of ['bundle', 'keys', 'witnesses']) $(id).addEventListener('change', () => void onChange());

@@ -1,14 +1,14 @@
 // Verifies a verdict bundle with public keys alone, and re-derives its verdict with the
 // audit's own rules. No Node API anywhere below this module (test/bundle/node-free.test.ts):
-// tweetnacl for Ed25519, the pure SHA-256, the compliance fold of src/projection.
-import nacl from 'tweetnacl';
+// WebCrypto or tweetnacl for Ed25519, the pure SHA-256, the compliance fold of src/projection.
 import { canonicalize } from '../seal/canonical.js';
 import { hexDecode, hexEncode } from '../seal/bytes.js';
 import { openCheckpoint, verifyCosignature, witnessKey, type LogCheckpoint } from '../seal/checkpoint.js';
 import { bodyOf, canonicalBody } from '../seal/envelope-codec.js';
 import { GENESIS, type Envelope } from '../seal/envelope-types.js';
 import { checkInclusion } from '../seal/inclusion.js';
-import { ed25519NoteVerifier, keyHashOf, SIG_TYPE_ED25519 } from '../seal/note.js';
+import { ed25519NoteVerifier, keyHashOf, SIG_TYPE_ED25519, type Ed25519Verify } from '../seal/note.js';
+import { verifyEd25519, type Ed25519Item } from './ed25519.js';
 import { sha256, sha256HexOf } from '../seal/sha256.js';
 import { streamOf } from '../domain/streams.js';
 import { seedPolicy } from '../domain/policy.js';
@@ -82,9 +82,19 @@ const checkChains = (streams: readonly DecodedStream[], out: BundleFinding[]): v
   }
 };
 
-const verifies = (env: Envelope, publicKey: Uint8Array): boolean => {
-  const sig = hexDecode(env.sig!);
-  return sig !== undefined && sig.length === 64 && nacl.sign.detached.verify(hexDecode(env.hash)!, sig, publicKey);
+/**
+ * Signature checks are collected first and verified together (WebCrypto runs them at once), so
+ * each check is an item and what to report when it fails.
+ */
+interface PendingSignature {
+  readonly item: Ed25519Item;
+  readonly fail: BundleFinding;
+}
+
+/** A verify function for the note code that records what it is asked and answers yes: the answers come later. */
+const deferredVerify = (into: Ed25519Item[]): Ed25519Verify => (message, signature, publicKey) => {
+  into.push([Uint8Array.from(message), Uint8Array.from(signature), publicKey]);
+  return true;
 };
 
 /**
@@ -93,16 +103,17 @@ const verifies = (env: Envelope, publicKey: Uint8Array): boolean => {
  * of that stream; the others by the trust at the end of the keys prefix, where a key revoked
  * before the judged fact (or at a place the bundle does not prove) signs nothing.
  */
-const checkSignatures = (d: DecodedBundle, trust: KeyTrust, revokedAfterJudged: ReadonlySet<string>, out: BundleFinding[]): void => {
+const checkSignatures = (d: DecodedBundle, trust: KeyTrust, revokedAfterJudged: ReadonlySet<string>, out: BundleFinding[]): PendingSignature[] => {
+  const pending: PendingSignature[] = [];
   for (const s of d.streams) {
-    let pending: Envelope[] = [];
+    let unsigned: Envelope[] = [];
     s.envelopes.forEach((env, i) => {
       if (env.sig === undefined) {
-        pending.push(env);
+        unsigned.push(env);
         return;
       }
-      const covered = [env, ...pending];
-      pending = [];
+      const covered = [env, ...unsigned];
+      unsigned = [];
       const where = { stream: s.stream, eventId: env.id };
       const key = s.stream === 'keys' ? trust.signerAt[i] : trust.key(env.keyId);
       if (key === undefined) {
@@ -113,17 +124,19 @@ const checkSignatures = (d: DecodedBundle, trust: KeyTrust, revokedAfterJudged: 
       if (key.revoked && (s.stream === 'keys' || afterFold || !revokedAfterJudged.has(env.keyId))) {
         out.push({ code: 'REVOKED_KEY', message: `envelope ${env.id} is signed by key "${env.keyId}", which was revoked before the judged fact or at a place the bundle does not prove`, ...where });
       }
-      if (!verifies(env, key.publicKey)) out.push({ code: 'BAD_SIGNATURE', message: `the signature on envelope ${env.id} by key "${env.keyId}" does not verify`, ...where });
+      const sig = hexDecode(env.sig) ?? new Uint8Array(0);
+      pending.push({ item: [hexDecode(env.hash)!, sig, key.publicKey], fail: { code: 'BAD_SIGNATURE', message: `the signature on envelope ${env.id} by key "${env.keyId}" does not verify`, ...where } });
     });
-    for (const env of pending) out.push({ code: 'BAD_SIGNATURE', stream: s.stream, eventId: env.id, message: `envelope ${env.id} of "${s.stream}" is unsigned and no later envelope of the bundle's prefix signs it` });
+    for (const env of unsigned) out.push({ code: 'BAD_SIGNATURE', stream: s.stream, eventId: env.id, message: `envelope ${env.id} of "${s.stream}" is unsigned and no later envelope of the bundle's prefix signs it` });
   }
+  return pending;
 };
 
-const openTheCheckpoint = (d: DecodedBundle, trust: KeyTrust, out: BundleFinding[]): LogCheckpoint | undefined => {
+const openTheCheckpoint = (d: DecodedBundle, trust: KeyTrust, out: BundleFinding[], signatures: Ed25519Item[]): LogCheckpoint | undefined => {
   const origin = d.bundle.ledger;
   let verifiers;
   try {
-    verifiers = trust.all.map((k) => ed25519NoteVerifier({ name: origin, keyHash: keyHashOf(origin, SIG_TYPE_ED25519, k.publicKey), type: SIG_TYPE_ED25519, publicKey: k.publicKey }));
+    verifiers = trust.all.map((k) => ed25519NoteVerifier({ name: origin, keyHash: keyHashOf(origin, SIG_TYPE_ED25519, k.publicKey), type: SIG_TYPE_ED25519, publicKey: k.publicKey }, deferredVerify(signatures)));
   } catch (e) {
     out.push({ code: 'CHECKPOINT_INVALID', message: `the ledger's name "${origin}" cannot name a checkpoint key: ${(e as Error).message}` });
     return undefined;
@@ -136,12 +149,14 @@ const openTheCheckpoint = (d: DecodedBundle, trust: KeyTrust, out: BundleFinding
   return opened.value.checkpoint;
 };
 
-const checkWitnesses = (note: string, witnesses: readonly GivenKey[], out: BundleFinding[]): string[] => {
+const checkWitnesses = (note: string, witnesses: readonly GivenKey[], out: BundleFinding[], pending: PendingSignature[]): string[] => {
   const by: string[] = [];
   for (const w of witnesses) {
-    const c = verifyCosignature(note, witnessKey(w.keyId, w.publicKey));
-    if (c.ok) by.push(w.keyId);
-    else out.push({ code: 'WITNESS_MISSING', message: `the checkpoint lacks a valid cosignature of witness "${w.keyId}": ${c.reason}` });
+    const items: Ed25519Item[] = [];
+    const c = verifyCosignature(note, witnessKey(w.keyId, w.publicKey), deferredVerify(items));
+    const fail: BundleFinding = { code: 'WITNESS_MISSING', message: `the checkpoint lacks a valid cosignature of witness "${w.keyId}": its signature does not verify` };
+    if (!c.ok) out.push({ code: 'WITNESS_MISSING', message: `the checkpoint lacks a valid cosignature of witness "${w.keyId}": ${c.reason}` });
+    else by.push(w.keyId), pending.push(...items.map((item) => ({ item, fail })));
   }
   return by;
 };
@@ -203,7 +218,7 @@ const result = (findings: readonly BundleFinding[], skipped: ReadonlySet<BundleC
  * endorsement, signature, the checkpoint's signature and cosignatures, every inclusion proof;
  * then re-derives the verdict from the bundled facts and compares it with the stated one.
  */
-export const verifyBundle = (input: unknown, options: VerifyBundleOptions): BundleVerification => {
+export const verifyBundle = async (input: unknown, options: VerifyBundleOptions): Promise<BundleVerification> => {
   if (options.trust.length === 0) throw new Error('verifying a bundle needs the ledger\'s public key (--trust): keys are never taken from the bundle alone');
   const shape = decodeBundle(input);
   const all = new Set<BundleCheckId>(BUNDLE_CHECKS);
@@ -216,16 +231,27 @@ export const verifyBundle = (input: unknown, options: VerifyBundleOptions): Bund
   const trust = walkKeyTrust(options.trust, keysStream?.envelopes.slice(0, keysStream.folded) ?? []);
   findings.push(...trust.findings);
   const skipped = new Set<BundleCheckId>();
-  const cp = openTheCheckpoint(d, trust, findings);
+  const checkpointSignatures: Ed25519Item[] = [];
+  let cp = openTheCheckpoint(d, trust, findings, checkpointSignatures);
+  const pending: PendingSignature[] = checkpointSignatures.map((item) => ({ item, fail: { code: 'CHECKPOINT_INVALID', message: 'the checkpoint\'s signature by a trusted key does not verify' } }));
   let revokedAfter = new Set<string>();
   let witnessedBy: string[] = [];
-  if (cp === undefined) {
-    skipped.add('witnesses').add('inclusion');
-  } else {
-    witnessedBy = checkWitnesses(d.bundle.checkpoint, options.witnesses ?? [], findings);
+  if (cp !== undefined) {
+    witnessedBy = checkWitnesses(d.bundle.checkpoint, options.witnesses ?? [], findings, pending);
     revokedAfter = checkInclusions(d, cp, findings);
   }
-  checkSignatures(d, trust, revokedAfter, findings);
+  pending.push(...checkSignatures(d, trust, revokedAfter, findings));
+  const answers = await verifyEd25519(pending.map((p) => p.item));
+  const failures = pending.filter((_, i) => !answers[i]).map((p) => p.fail);
+  for (const f of failures) if (!findings.some((x) => x.code === f.code && x.message === f.message)) findings.push(f);
+  if (failures.some((f) => f.code === 'CHECKPOINT_INVALID')) {
+    cp = undefined;
+    witnessedBy = [];
+  }
+  if (cp === undefined) {
+    skipped.add('witnesses').add('inclusion');
+    for (let i = findings.length - 1; i >= 0; i--) if (findings[i]!.code === 'WITNESS_MISSING' || findings[i]!.code === 'INCLUSION_FAILED' || findings[i]!.code === 'PREFIX_ORDER') findings.splice(i, 1);
+  }
   const base = {
     eventId: d.bundle.eventId,
     ledger: d.bundle.ledger,

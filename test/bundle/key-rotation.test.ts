@@ -33,20 +33,20 @@ describe('bundles and key rotation', () => {
     const { bundle, a, b } = await rotated(false);
     const keys = bundle.streams.find((s) => s.stream === 'keys')!;
     expect(keys.placed).toHaveLength(1);
-    const r = verifyBundle(JSON.stringify(bundle), { trust: trustOf(a) });
+    const r = await verifyBundle(JSON.stringify(bundle), { trust: trustOf(a) });
     expect(r.failed).toEqual([]);
     expect(r.derived).toMatchObject({ verdict: 'ok', basis: 'collection-purpose' });
     // Trusting only the new key: its registration by the old one is not a root, so the old key is unknown.
-    expect(verifyBundle(JSON.stringify(bundle), { trust: trustOf(b) }).failed).toEqual(expect.arrayContaining(['keys', 'signatures']));
+    expect((await verifyBundle(JSON.stringify(bundle), { trust: trustOf(b) })).failed).toEqual(expect.arrayContaining(['keys', 'signatures']));
   });
 
   it('refuses what a key signed when its revocation came before the judged fact, or is not placed in the log', async () => {
     const { bundle, a } = await rotated(true);
-    const r = verifyBundle(JSON.stringify(bundle), { trust: trustOf(a) });
+    const r = await verifyBundle(JSON.stringify(bundle), { trust: trustOf(a) });
     expect(r.checks.find((c) => c.check === 'signatures')!.findings.map((f) => f.code)).toContain('REVOKED_KEY');
     const after = (await rotated(false)).bundle as { streams: { stream: string; placed?: unknown }[] };
     const unplaced = JSON.parse(JSON.stringify(after)) as typeof after;
     delete unplaced.streams.find((s) => s.stream === 'keys')!.placed;
-    expect(verifyBundle(JSON.stringify(unplaced), { trust: trustOf(a) }).failed).toContain('signatures');
+    expect((await verifyBundle(JSON.stringify(unplaced), { trust: trustOf(a) })).failed).toContain('signatures');
   });
 });

@@ -9,7 +9,7 @@ import {
 const roundTrip = async (s: Scenario) => {
   const bundle = await s.ledger.prove(s.judged);
   const json = JSON.stringify(bundle);
-  const result = verifyBundle(json, { trust: trustOf(s.signer) });
+  const result = await verifyBundle(json, { trust: trustOf(s.signer) });
   expect(result.failed, JSON.stringify(result.checks.filter((c) => !c.ok), null, 1)).toEqual([]);
   expect(result.ok).toBe(true);
   expect(result.derived).toEqual(bundle.verdict);

@@ -29,7 +29,7 @@ describe('the bundle format has a JSON Schema', () => {
     }
   });
 
-  it('the valid vectors match it; what is not a bundle does not', () => {
+  it('the valid vectors match it; what is not a bundle does not', async () => {
     const valid = JSON.parse(readFileSync(join(VECTORS, 'valid.json'), 'utf8')) as Record<string, unknown>;
     expect(errorsOf('bundle', valid)).toEqual([]);
     expect(errorsOf('bundle', { ...valid, formatVersion: 2 })).not.toEqual([]);
@@ -38,10 +38,10 @@ describe('the bundle format has a JSON Schema', () => {
     expect(errorsOf('bundle', noVerdict)).not.toEqual([]);
   });
 
-  it('verify-bundle --json documents match theirs, verified or refused', () => {
+  it('verify-bundle --json documents match theirs, verified or refused', async () => {
     const trust = [parsePublicKeyFile(readFileSync(join(VECTORS, manifest.trust), 'utf8'))];
     for (const v of manifest.vectors) {
-      const r = verifyBundle(readFileSync(join(VECTORS, v.file), 'utf8'), { trust });
+      const r = await verifyBundle(readFileSync(join(VECTORS, v.file), 'utf8'), { trust });
       expect(errorsOf('verify-bundle', JSON.parse(JSON.stringify({ schemaVersion: 1, command: 'verify-bundle', file: v.file, ...r }))), v.file).toEqual([]);
     }
   });

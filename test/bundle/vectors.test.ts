@@ -12,15 +12,15 @@ describe('bundle test vectors, by the Node verifier', () => {
   const trust = [parsePublicKeyFile(read(manifest.trust))];
   const witnesses = [parsePublicKeyFile(read(manifest.witness))];
 
-  it('has a valid bundle and one for each kind of breakage', () => {
+  it('has a valid bundle and one for each kind of breakage', async () => {
     expect(manifest.vectors.filter((v) => !v.expected.ok).map((v) => v.file).sort()).toEqual([
       'changed-fact.json', 'dropped-envelope.json', 'missing-cosignature.json', 'stated-verdict-not-derived.json', 'wrong-checkpoint-signature.json', 'wrong-inclusion-proof.json',
     ]);
   });
 
   for (const v of manifest.vectors) {
-    it(`${v.file}: ${v.description}`, () => {
-      const r = verifyBundle(read(v.file), { trust, witnesses });
+    it(`${v.file}: ${v.description}`, async () => {
+      const r = await verifyBundle(read(v.file), { trust, witnesses });
       expect(r.ok).toBe(v.expected.ok);
       if (v.expected.ok) {
         expect(r.derived?.verdict).toBe(v.expected.verdict);

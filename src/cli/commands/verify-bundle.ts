@@ -21,7 +21,7 @@ export const verifyBundleCommand = async (args: readonly string[]): Promise<numb
   const trust = await Promise.all((values.trust ?? []).map(loadTrustedKey));
   const witnesses = await Promise.all((values.witness ?? []).map(loadTrustedKey));
   const text = await readTextFile(file, 'bundle');
-  const result = verifyBundle(text, { trust, witnesses });
+  const result = await verifyBundle(text, { trust, witnesses });
   if (values.json) console.log(JSON.stringify({ schemaVersion: 1, command: 'verify-bundle', file, ...result }, null, 2));
   else console.log(verificationWords(result).join('\n'));
   return result.ok ? EXIT.ok : EXIT.integrity;
