@@ -1,4 +1,4 @@
-import { BASIS_TEXT, RULE_TEXT } from '../projection/rule-text.js';
+import { BASIS_TEXT, ruleOf } from '../projection/rules-catalogue.js';
 import type { UseBasis, ViolationCode } from '../projection/compliance-types.js';
 import type { FactVerdict } from '../projection/fact-verdict.js';
 import type { BundleVerification } from './verify-bundle.js';
@@ -13,7 +13,7 @@ export const verdictWords = (v: FactVerdict): string[] => {
       ...v.obligations.map((o) => `  still due: ${o.message}`),
     ];
   }
-  return v.violations.flatMap((x) => [`${x.code} (${RULE_TEXT[x.code as ViolationCode] ?? 'a rule of the policy'}):`, `  ${x.message}`]);
+  return v.violations.flatMap((x) => [`${x.code}: ${ruleOf(x.code as ViolationCode)?.title ?? 'a rule of the policy'}`, `  ${x.message}`]);
 };
 
 /** The whole verification as verify-bundle prints it. */

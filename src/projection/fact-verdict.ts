@@ -1,7 +1,8 @@
 import type { FactType } from '../domain/facts.js';
 import type { Obligation, ProofRef, Violation } from './compliance-types.js';
 import { toMs, type ComplianceState } from './compliance-state.js';
-import { accessVerdictOf, disclosureFindings, useVerdictOf } from './verdicts.js';
+import { accessVerdictOf, useVerdictOf } from './output.js';
+import { disclosureFindings } from './verdicts.js';
 
 /** The facts a verdict bundle can prove: the ones judged on what came before them in the log. */
 export const PROVABLE_TYPES = ['DataUsed', 'DataDisclosed', 'PersonnelAccessed'] as const satisfies readonly FactType[];
@@ -62,16 +63,16 @@ const verdictRecord = (state: ComplianceState, id: string, type: ProvableType, e
     for (const [key, d] of state.disclosures) {
       if (key.toLowerCase() !== id) continue;
       const f = disclosureFindings(d, evalMs);
-      return { eventId: d.ref.id, basis: f.verdict.basis, proof: f.verdict.proof, late: f.violation ? [f.violation] : [], obligations: f.obligation ? [f.obligation] : [] };
+      return { eventId: d.ref.eventId, basis: f.verdict.basis, proof: f.verdict.proof, late: f.violation ? [f.violation] : [], obligations: f.obligation ? [f.obligation] : [] };
     }
     return undefined;
   }
   const log = type === 'DataUsed' ? state.useLog : state.accessLog;
   for (let i = log.length - 1; i >= 0; i--) {
     const v = log[i]!;
-    if (v.id.toLowerCase() !== id || v.count !== 1) continue;
+    if (v.eventId.toLowerCase() !== id || v.count !== 1) continue;
     const verdict = type === 'DataUsed' ? useVerdictOf(v) : accessVerdictOf(v);
-    return { eventId: v.id, basis: verdict.basis, proof: verdict.proof, late: [], obligations: [] };
+    return { eventId: v.eventId, basis: verdict.basis, proof: verdict.proof, late: [], obligations: [] };
   }
   return undefined;
 };
