@@ -1,6 +1,6 @@
 // privacy-ledger/verify runs without Node: bundled for the browser, its import graph holds no
 // Node built-in, and none of our modules in it names Buffer, process or require.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,15 @@ describe('privacy-ledger/verify has no Node API in its import graph', () => {
     expect(ours).not.toContain('src/seal/hash.ts');
     expect(ours).not.toContain('src/seal/merkle.ts');
     expect(ours).not.toContain('src/seal/signers.ts');
+  });
+
+  it('every module of src/projection is free of Node APIs, but the runner\'s checkpoint files (checkpoints.ts)', () => {
+    const dir = `${ROOT}/src/projection`;
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && f !== 'checkpoints.ts')
+      .filter((f) => /from '(node:|crypto'|fs'|path'|os')|\bBuffer\b|\bprocess\./.test(readFileSync(`${dir}/${f}`, 'utf8').replace(/\/\/.*$/gm, '')));
+    expect(offenders).toEqual([]);
+    expect(readFileSync(`${dir}/checkpoints.ts`, 'utf8')).toMatch(/from 'node:fs\/promises'/); // the scan sees what it looks for
   });
 
   it('the check can fail: the ledger entry point pulls Node built-ins in', async () => {
