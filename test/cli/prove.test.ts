@@ -49,6 +49,19 @@ describe.skipIf(!built)('prove and verify-bundle', () => {
     expect(v.stdout).not.toContain('FAILED');
   });
 
+  it('with --key, signs and records a checkpoint when none covers the event yet', () => {
+    const fresh = join(dir, 'fresh.db');
+    expect(cli(['import', join(dir, 'facts.jsonl'), '--key', join(keys, 'ops.key'), '--ledger', fresh, '--backfill']).status).toBe(0);
+    const out = join(dir, 'fresh.json');
+    const r = cli(['prove', '--ledger', fresh, '--event', USED_OK, '--out', out, '--key', join(keys, 'ops.key')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(cli(['verify-bundle', out, '--trust', pub]).status).toBe(0);
+    // The checkpoint it signed is in the ledger, and the ledger still verifies.
+    const verified = JSON.parse(cli(['verify', '--ledger', fresh, '--trust', pub, '--json']).stdout) as { findings: unknown[]; checked: number };
+    expect(verified.findings).toEqual([]);
+    expect(verified.checked).toBe(facts.length + 3); // the key, the policy, the checkpoint
+  });
+
   it('proves a violation, which verifies as one (exit 0: the bundle holds), with --checkpoint given', () => {
     const out = join(dir, 'bad.json');
     expect(cli(['prove', '--ledger', ledger, '--event', USED_BAD, '--checkpoint', join(dir, 'cp.txt'), '--out', out]).status).toBe(0);
