@@ -1,5 +1,5 @@
 import type { Envelope } from '../seal/envelope-types.js';
-import { hexEncode } from '../seal/bytes.js';
+import { hexDecode, hexEncode } from '../seal/bytes.js';
 import type { BundleFinding } from './findings.js';
 
 /** A public key given from outside: what a `.pub` file holds. */
@@ -50,7 +50,7 @@ export const walkKeyTrust = (given: readonly GivenKey[], keysStream: readonly En
       if (existing !== undefined) {
         if (hexEncode(existing.publicKey) !== f.publicKey) findings.push({ code: 'UNTRUSTED_KEY', message: `registers key "${f.keyId}" again with another public key`, ...where });
       } else if (trusted(env.keyId) !== undefined && env.keyId !== f.keyId) {
-        keys.set(f.keyId, { publicKey: hexDecode32(f.publicKey), revoked: false });
+        keys.set(f.keyId, { publicKey: hexDecode(f.publicKey)!, revoked: false });
       } else {
         findings.push({
           code: 'UNTRUSTED_KEY',
@@ -78,12 +78,6 @@ export const walkKeyTrust = (given: readonly GivenKey[], keysStream: readonly En
   };
 };
 
-const hexDecode32 = (hex: string): Uint8Array => {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-};
-
 /** A `.pub` file's text (as `privacy-ledger keygen` writes it) as a key; throws naming what is wrong. */
 export const parsePublicKeyFile = (text: string, name = 'the key file'): GivenKey => {
   let v: unknown;
@@ -95,5 +89,5 @@ export const parsePublicKeyFile = (text: string, name = 'the key file'): GivenKe
   const o = v as { keyId?: unknown; publicKey?: unknown };
   if (typeof v !== 'object' || v === null || typeof o.keyId !== 'string' || o.keyId.length === 0) throw new Error(`${name} is not a public key file (no "keyId")`);
   if (typeof o.publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(o.publicKey)) throw new Error(`${name} is not a public key file ("publicKey" is not 64 hex characters)`);
-  return { keyId: o.keyId, publicKey: hexDecode32(o.publicKey) };
+  return { keyId: o.keyId, publicKey: hexDecode(o.publicKey)! };
 };
