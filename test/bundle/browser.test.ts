@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM, haveChromium, openChromium, type Browser } from '../helpers/browser.js';
 import { ROOT } from '../helpers/run.js';
 import { manifest, VECTORS } from './vectors.js';
+import { collected, disclosed, scenario } from './scenarios.js';
 
 const PAGE = join(ROOT, 'dist/verify-page/verify-bundle.html');
 const RESULTS = join(ROOT, 'test-results');
@@ -104,6 +105,26 @@ describe.skipIf(!existsSync(PAGE))('the verification page in headless Chromium',
       await page.close();
     });
   }
+
+  it('shows hostile text in a bundle as text: nothing in it runs or loads', async () => {
+    const payload = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>';
+    const s = await scenario([collected(), disclosed('marketing', { recipient: payload })]);
+    const file = join(dir, 'hostile.json');
+    writeFileSync(file, JSON.stringify(await s.ledger.prove(s.judged)));
+    const keyFile = join(dir, 'scenario.pub');
+    writeFileSync(keyFile, JSON.stringify({ keyId: s.signer.keyId, algorithm: 'Ed25519', publicKey: Buffer.from(s.signer.publicKey).toString('hex') }));
+    const page = await browser.context.newPage();
+    page.on('request', (r) => void (r.url() !== `file://${PAGE}` && requests.push(r.url())));
+    await page.goto(`file://${PAGE}`);
+    await page.setInputFiles('#keys', keyFile);
+    await page.setInputFiles('#bundle', file);
+    await page.waitForSelector('body[data-done="true"]');
+    expect(await page.getAttribute('#verdict', 'data-state')).toBe('violation');
+    expect(await page.textContent('#reasons')).toContain(payload); // shown, as written
+    expect(await page.$$('#reasons img, #reasons script, #checks img')).toHaveLength(0);
+    expect(await page.title()).not.toBe('pwned');
+    await page.close();
+  });
 
   it('refuses a key file that is not one, saying so', async () => {
     const page = await browser.context.newPage();
