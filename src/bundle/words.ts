@@ -32,7 +32,8 @@ export const verificationWords = (r: BundleVerification): string[] => {
   }
   lines.push('checks:');
   for (const c of r.checks) {
-    lines.push(`  ${c.ok ? 'passed' : c.skipped ? 'skipped' : 'FAILED'}  ${c.check}: ${c.title}`);
+    const none = c.check === 'witnesses' && c.ok && r.checkpoint?.witnessedBy.length === 0 ? ' (none was required: --witness W.pub requires one)' : '';
+    lines.push(`  ${c.ok ? 'passed' : c.skipped ? 'skipped' : 'FAILED'}  ${c.check}: ${c.title}${none}`);
     for (const f of c.findings.slice(0, 10)) lines.push(`          ${f.code}: ${f.message}`);
     if (c.findings.length > 10) lines.push(`          … and ${c.findings.length - 10} more`);
   }
