@@ -1,29 +1,32 @@
 /**
  * Append and verify throughput on the embedded store (or an EventStoreDB a user points it at).
- *   npm run bench:append [-- --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://...]
- * With a postgres:// ledger, each measurement runs on SQLite and then on PostgreSQL (a fresh schema
- * each, dropped afterwards), so the two figures and their ratio come from the same run.
+ *   npm run bench:append [-- --runs 5 --quick --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://...]
  * 100,000 facts across 1,000 subjects in batches of 100 (one subject's facts a batch), durable
- * (synchronous=FULL): a raw insert of the same rows without sealing as the ceiling, then per-event
- * and per-batch signing through the Ledger, then a full verify replay of the per-event ledger.
+ * (synchronous=FULL). Variants, interleaved by the harness, each on a fresh store: the Ed25519
+ * ceilings (sign and verify alone, the shapes the ledger uses), a raw insert of the same rows
+ * without sealing (the storage ceiling), per-event signing then a full verify replay of that
+ * ledger, per-batch signing, and per-event with an automatic checkpoint every 1,000 events.
+ * With a postgres:// ledger the sealed variants run on SQLite and on PostgreSQL (a fresh schema
+ * each run, dropped after it), so both columns and their ratio come from one invocation.
  */
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
-import type { FactInput } from '../src/domain/facts.js';
-import { openLedger } from '../src/ledger/ledger.js';
+import { openLedger, type Ledger } from '../src/ledger/ledger.js';
 import type { SigningMode } from '../src/seal/envelope.js';
 import { nodeSigner, nodeVerifier, randomSeed } from '../src/seal/signers.js';
-import { randomBytes } from 'node:crypto';
 import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../src/store/open.js';
 import { redactLedgerSpec } from '../src/store/redact.js';
 import { sqliteStore } from '../src/store/sqlite.js';
+import { appendWorkload, countFacts, rawInsert } from './append-workload.js';
+import { HARNESS_OPTIONS, harnessArgs, runAndReport } from './harness-cli.js';
+import type { RatioSpec, RunContext, Variant } from './harness.js';
 
 const { values } = parseArgs({
   options: {
+    ...HARNESS_OPTIONS,
     events: { type: 'string', default: '100000' },
     subjects: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '100' },
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     ledger: { type: 'string' },
   },
 });
+const args = harnessArgs(values);
 const EVENTS = Number(values.events);
 const SUBJECTS = Number(values.subjects);
 const BATCH = Number(values.batch);
@@ -39,120 +43,118 @@ const esdb = values.ledger !== undefined && isEventStoreDBSpec(values.ledger);
 const postgres = values.ledger !== undefined && isPostgresSpec(values.ledger);
 type Target = 'sqlite' | 'esdb' | 'postgres';
 const targets: readonly Target[] = esdb ? ['esdb'] : postgres ? ['sqlite', 'postgres'] : ['sqlite'];
-const benchSchemas: string[] = [];
-/** Which store a line measures, where a run measures two. */
-const label = (target: Target): string => (targets.length > 1 ? target.padEnd(9) : '     ');
+const NAMES: Record<Target, string> = { sqlite: 'SQLite', esdb: 'EventStoreDB', postgres: 'PostgreSQL' };
+/** A figure's name, with the store named where a run measures two. */
+const on = (figure: string, target: Target): string => (targets.length > 1 ? `${figure} (${NAMES[target]})` : figure);
 
-const CATEGORIES = ['user.contact.email', 'user.contact.phone', 'user.behavior.browsing_history', 'user.device.ip_address', 'user.financial.bank_account'];
-const PURPOSES = ['provide-service', 'personalization', 'service-optimization'];
+const work = appendWorkload({ events: EVENTS, subjects: SUBJECTS, batch: BATCH });
+const total = countFacts(work);
 
-/** The i-th fact of a subject: mostly uses, some collections, consents, disclosures, notices. */
-const factFor = (subject: string, i: number, t0: number): FactInput => {
-  const at = new Date(t0 + i * 1000).toISOString();
-  const category = CATEGORIES[i % CATEGORIES.length]!;
-  const purpose = PURPOSES[i % PURPOSES.length]!;
-  if (i % 20 === 0) return { type: 'DataCollected', at, subject, categories: [category, 'user.contact'], source: 'proactive-submission', purposes: PURPOSES, policyVersion: 'seed-1', actor: 'signup-service' };
-  if (i % 20 === 7) return { type: 'ConsentGranted', at, subject, purposes: ['personalization'], policyVersion: 'seed-1', method: 'web-form', recipients: ['acme-analytics'] };
-  if (i % 20 === 13) return { type: 'DataDisclosed', at, subject, categories: [category], recipient: 'tax-office', reason: 'legal-obligation', actor: 'billing-service' };
-  return { type: 'DataUsed', at, subject, categories: [category], purpose, actor: `service-${i % 7}` };
+const F = {
+  sign: 'Ed25519 sign alone (ceiling)',
+  verify: 'Ed25519 verify alone (ceiling)',
+  raw: 'raw insert, unsealed (ceiling)',
+  perEvent: 'sealed + signed, per-event',
+  perBatch: 'sealed + signed, per-batch',
+  replay: 'verify replay, per-event sigs',
+  checkpoints: 'per-event, checkpoint every 1,000',
+} as const;
+
+/** A fresh store for one run: a file in the run's directory, a new PostgreSQL schema, a new ESDB prefix. */
+const freshStore = async (ctx: RunContext, target: Target, tag: string) => {
+  const name = `bench_${tag}_${ctx.round}_${Date.now().toString(36)}`;
+  if (target === 'esdb') return { store: await openStore(values.ledger!, { prefix: name.replaceAll('_', '-') }), drop: async () => {} };
+  if (target === 'postgres') return { store: await openStore(values.ledger!, { schema: name }), drop: () => dropSchema(name) };
+  return { store: sqliteStore(join(ctx.dir, `${tag}.db`), { synchronous: 'FULL' }), drop: async () => {} };
 };
 
-/** Batches of BATCH facts, each for one subject, subjects taken round-robin. */
-const batches = (): FactInput[][] => {
-  const perSubject = Math.ceil(EVENTS / SUBJECTS);
-  const t0 = Date.parse('2026-03-01T00:00:00Z');
-  const out: FactInput[][] = [];
-  for (let start = 0; start < perSubject; start += BATCH) {
-    for (let s = 0; s < SUBJECTS; s++) {
-      const subject = `u-${s.toString(36).padStart(4, '0')}`;
-      const n = Math.min(BATCH, perSubject - start);
-      out.push(Array.from({ length: n }, (_, k) => factFor(subject, start + k, t0)));
-    }
-  }
-  return out;
-};
-
-const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-const fmt = (n: number) => n.toLocaleString('en-US');
-
-/**
- * The ceiling: the same rows, unsealed, into a table of the same shape, with the same
- * statements the SQLite store uses (25 rows an INSERT), one durable transaction a batch.
- */
-const rawInsert = (work: FactInput[][], path: string): number => {
-  const CHUNK = 25;
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE events (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, stream TEXT NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, UNIQUE (stream, revision))');
-  const one = db.prepare('INSERT INTO events (id, stream, revision, type, data) VALUES (?, ?, ?, ?, ?)');
-  const chunk = db.prepare('INSERT INTO events (id, stream, revision, type, data) VALUES ' + Array(CHUNK).fill('(?, ?, ?, ?, ?)').join(', '));
-  const revisions = new Map<string, number>();
-  const row = (f: FactInput) => {
-    const stream = `subject-${(f as { subject: string }).subject}`;
-    const revision = revisions.get(stream) ?? 0;
-    revisions.set(stream, revision + 1);
-    return [uuidv7(), stream, revision, f.type, JSON.stringify(f)];
-  };
-  const tx = db.transaction((facts: FactInput[]) => {
-    let i = 0;
-    for (; i + CHUNK <= facts.length; i += CHUNK) chunk.run(facts.slice(i, i + CHUNK).flatMap(row));
-    for (; i < facts.length; i++) one.run(row(facts[i]!));
-  });
-  const t = performance.now();
-  for (const b of work) tx(b);
-  const ms = performance.now() - t;
-  db.close();
-  return ms;
-};
-
-/** Records every batch through a Ledger, IN_FLIGHT batches at a time (signing runs on the thread pool meanwhile). */
-const sealedAppend = async (work: FactInput[][], target: Target, sqlitePath: string, signing: SigningMode, checkpointEvery?: number) => {
-  const fresh = `bench_${signing.replace('-', '_')}_${Date.now().toString(36)}`;
-  if (target === 'postgres') benchSchemas.push(fresh);
-  const store =
-    target === 'esdb' ? await openStore(values.ledger!, { prefix: `bench-${signing}-${Date.now()}` })
-    : target === 'postgres' ? await openStore(values.ledger!, { schema: fresh })
-    : sqliteStore(sqlitePath, { synchronous: 'FULL' });
-  // An append-only writer: the cost of returning each verdict is measured by bench:verdicts.
-  const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing, verdicts: false, ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }) });
+/** Records every batch through the Ledger, IN_FLIGHT batches at a time (signing runs on the thread pool meanwhile). */
+const recordAll = async (ledger: Ledger): Promise<void> => {
   let next = 0;
-  const t = performance.now();
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < work.length) await ledger.record(work[next++]!);
-    }),
-  );
-  const ms = performance.now() - t;
-  return { ms, ledger };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { while (next < work.length) await ledger.record(work[next++]!); }));
 };
 
+const sealed = (target: Target, signing: SigningMode, checkpointEvery?: number): Variant => ({
+  name: `${signing}${checkpointEvery === undefined ? '' : ` + checkpoints`} ${target}`,
+  run: async (ctx) => {
+    const { store, drop } = await freshStore(ctx, target, `${signing.replace('-', '_')}${checkpointEvery ?? ''}`);
+    // An append-only writer: the cost of returning each verdict is measured by bench:verdicts.
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing, verdicts: false, ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }) });
+    try {
+      const figure = checkpointEvery !== undefined ? F.checkpoints : signing === 'per-event' ? F.perEvent : F.perBatch;
+      await ctx.time({ figure: on(figure, target), count: total, unit: 'events' }, () => recordAll(ledger));
+      if (signing === 'per-event' && checkpointEvery === undefined) {
+        const verified = await ctx.time({ figure: on(F.replay, target), count: (r: { checked: number }) => r.checked, unit: 'events' }, () => ledger.verify());
+        if (verified.findings.length > 0) throw new Error(`the benchmark ledger does not verify: ${verified.findings[0]!.code} ${verified.findings[0]!.message}`);
+      }
+    } finally {
+      await ledger.close();
+      await drop();
+    }
+  },
+});
+
 /**
- * The Ed25519 ceilings on this machine: node:crypto signing and verifying alone, batches of 100
- * on the worker threads, 8 in flight — what per-event signing and verify replay can at best reach.
+ * The Ed25519 ceilings on this machine: node:crypto signing and verifying alone on the worker
+ * threads, in the shapes the ledger uses (sign: batches of 100, 8 in flight; verify: batches of
+ * 256, 4 in flight) — what per-event signing and verify replay can at best reach.
  */
-const ed25519Ceilings = async () => {
-  const signer = nodeSigner(randomSeed());
-  const batches: Uint8Array[][] = Array.from({ length: 200 }, () => Array.from({ length: 100 }, () => Uint8Array.from(randomBytes(32))));
-  const run = async (work: (i: number) => Promise<unknown>, count: number) => {
-    let next = 0;
-    const t = performance.now();
-    await Promise.all(Array.from({ length: 8 }, async () => { while (next < count) await work(next++); }));
-    return rate(count * 100, performance.now() - t);
-  };
-  await signer.signMany(batches[0]!);
-  const sign = await run((i) => signer.signMany(batches[i]!), batches.length);
-  const sigs = await Promise.all(batches.map((b) => signer.signMany(b)));
-  const items = batches.map((b, i) => b.map((m, k) => [m, sigs[i]![k]!, signer.publicKey] as const));
-  const verify = await run((i) => nodeVerifier.verifyMany(items[i]!), 100);
-  return { sign, verify };
+// Long enough to hold still (about a second each at full speed), shorter for a small workload.
+const SIGN_BATCHES = Math.min(500, Math.max(20, Math.ceil(total / 100)));
+const VERIFY_BATCHES = Math.min(100, Math.max(4, Math.ceil(total / 1000)), Math.floor((SIGN_BATCHES * 100) / 256));
+const ed25519Ceilings: Variant = {
+  name: 'Ed25519 ceilings',
+  run: async (ctx) => {
+    const signer = nodeSigner(randomSeed());
+    const inFlight = async (n: number, count: number, op: (i: number) => Promise<unknown>) => {
+      let next = 0;
+      await Promise.all(Array.from({ length: n }, async () => { while (next < count) await op(next++); }));
+    };
+    const toSign = Array.from({ length: SIGN_BATCHES }, () => Array.from({ length: 100 }, () => Uint8Array.from(randomBytes(32))));
+    await signer.signMany(toSign[0]!); // starts the worker threads outside the timed section
+    const sigs = await ctx.time({ figure: F.sign, count: SIGN_BATCHES * 100, unit: 'sigs' }, async () => {
+      const out: Uint8Array[][] = [];
+      await inFlight(8, toSign.length, async (i) => { out[i] = await signer.signMany(toSign[i]!); });
+      return out;
+    });
+    const flat = toSign.flatMap((b, i) => b.map((m, k) => [m, sigs[i]![k]!, signer.publicKey] as const)).slice(0, VERIFY_BATCHES * 256);
+    const toVerify = Array.from({ length: VERIFY_BATCHES }, (_, i) => flat.slice(i * 256, (i + 1) * 256));
+    await ctx.time({ figure: F.verify, count: flat.length, unit: 'sigs' }, () => inFlight(4, toVerify.length, (i) => nodeVerifier.verifyMany(toVerify[i]!)));
+  },
+};
+
+const rawVariant: Variant = {
+  name: 'raw insert',
+  run: async (ctx) => {
+    const db = new Database(join(ctx.dir, 'raw.db'));
+    try {
+      const insertAll = rawInsert(db, uuidv7);
+      await ctx.time({ figure: F.raw, count: total, unit: 'events' }, () => insertAll(work));
+    } finally {
+      db.close();
+    }
+  },
+};
+
+const pgClient = async () => {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: values.ledger });
+  await client.connect();
+  return client;
+};
+
+const dropSchema = async (schema: string): Promise<void> => {
+  const client = await pgClient();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 };
 
 /** The server's durability settings, which bound a commit: stated beside its figures. */
 const postgresSettings = async (): Promise<string> => {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: values.ledger });
-  await client.connect();
+  const client = await pgClient();
   try {
     const show = async (name: string) => (await client.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name];
     return `PostgreSQL ${await show('server_version')}, synchronous_commit=${await show('synchronous_commit')}, fsync=${await show('fsync')}, wal_sync_method=${await show('wal_sync_method')}`;
@@ -161,71 +163,31 @@ const postgresSettings = async (): Promise<string> => {
   }
 };
 
-const dropBenchSchemas = async (): Promise<void> => {
-  if (benchSchemas.length === 0) return;
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: values.ledger });
-  await client.connect();
-  for (const s of benchSchemas) await client.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
-  await client.end();
-};
+const variants: Variant[] = [
+  ed25519Ceilings,
+  ...(esdb ? [] : [rawVariant]),
+  ...targets.flatMap((t) => [sealed(t, 'per-event'), sealed(t, 'per-batch')]),
+  sealed(targets[0]!, 'per-event', 1_000),
+];
 
-const main = async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
-  const work = batches();
-  const total = work.reduce((n, b) => n + b.length, 0);
-  const where = esdb ? redactLedgerSpec(values.ledger!) : postgres ? `SQLite WAL synchronous=FULL, then ${await postgresSettings()}` : 'SQLite WAL synchronous=FULL';
-  console.log(`append benchmark: ${fmt(total)} facts, ${fmt(SUBJECTS)} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${where}`);
-  console.log(`machine: ${process.version}, ${(await import('node:os')).cpus().length} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
-  try {
-    const ceiling = await ed25519Ceilings();
-    console.log(`Ed25519 alone, both cores (ceiling)  sign ${fmt(ceiling.sign)}/s, verify ${fmt(ceiling.verify)}/s`);
-    const rawMs = esdb ? undefined : rawInsert(work, join(dir, 'raw.db'));
-    const raw = rawMs === undefined ? undefined : rate(total, rawMs);
-    if (raw) console.log(`raw insert, unsealed (ceiling)   ${fmt(raw).padStart(8)} events/s`);
-    const perEvent = new Map<Target, Awaited<ReturnType<typeof sealedAppend>>['ledger']>();
-    for (const mode of ['per-event', 'per-batch'] as const) {
-      const sqliteRate: number[] = [];
-      for (const target of targets) {
-        const { ms, ledger } = await sealedAppend(work, target, join(dir, `${mode}.db`), mode);
-        const r = rate(total, ms);
-        if (target === 'sqlite') sqliteRate.push(r);
-        const ratio =
-          (raw ? `  ${(r / raw).toFixed(2)}x raw` : '') +
-          (mode === 'per-event' ? `  ${(r / ceiling.sign).toFixed(2)}x sign ceiling` : '') +
-          (target === 'postgres' ? `  ${(r / sqliteRate[0]!).toFixed(2)}x SQLite` : '');
-        console.log(`sealed + signed, ${mode.padEnd(9)} ${label(target)}${fmt(r).padStart(8)} events/s${ratio}`);
-        if (mode === 'per-event') perEvent.set(target, ledger);
-        else await ledger.close();
-      }
-    }
-    let sqliteVerify: number | undefined;
-    for (const [target, ledger] of perEvent) {
-      const t = performance.now();
-      const verified = await ledger.verify();
-      const verifyRate = rate(verified.checked, performance.now() - t);
-      if (target === 'sqlite') sqliteVerify = verifyRate;
-      const vsSqlite = target === 'postgres' && sqliteVerify ? `  ${(verifyRate / sqliteVerify).toFixed(2)}x SQLite` : '';
-      console.log(`verify replay, per-event sigs ${label(target)}${fmt(verifyRate).padStart(8)} events/s  ${(verifyRate / ceiling.verify).toFixed(2)}x verify ceiling${vsSqlite}  (${fmt(verified.checked)} events, ${verified.findings.length} findings)`);
-      await ledger.close();
-    }
-    // Automatic checkpoints every 1,000 events against the same run without, interleaved twice so drift hits both alike.
-    const cpRuns: Record<'without' | 'with', number[]> = { without: [], with: [] };
-    for (let round = 0; round < 2; round++) {
-      for (const variant of ['without', 'with'] as const) {
-        const { ms, ledger } = await sealedAppend(work, targets[0]!, join(dir, `cp-${variant}-${round}.db`), 'per-event', variant === 'with' ? 1_000 : undefined);
-        cpRuns[variant].push(rate(total, ms));
-        await ledger.close();
-      }
-    }
-    const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
-    const [without, withCp] = [mean(cpRuns.without), mean(cpRuns.with)];
-    console.log(`per-event, checkpoint every 1,000 ${fmt(withCp).padStart(8)} events/s  ${(withCp / without).toFixed(3)}x the same run without (${fmt(without)}/s; runs ${cpRuns.with.map(fmt).join(', ')} vs ${cpRuns.without.map(fmt).join(', ')})`);
-    console.log('targets on 2 cores: per-event >= 25,000/s; per-batch >= 80,000/s and >= 0.5x raw; verify >= 15,000/s; checkpoints every 1,000 events >= 0.95x');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await dropBenchSchemas();
-  }
-};
+const ratios: RatioSpec[] = [
+  ...targets.flatMap((t): RatioSpec[] => [
+    ...(esdb ? [] : [{ of: on(F.perEvent, t), to: F.raw, ceiling: true }, { of: on(F.perBatch, t), to: F.raw, ceiling: true }]),
+    { of: on(F.perEvent, t), to: F.sign, ceiling: true },
+    { of: on(F.replay, t), to: F.verify, ceiling: true },
+  ]),
+  ...(postgres ? [F.perEvent, F.perBatch, F.replay].map((f) => ({ of: on(f, 'postgres'), to: on(f, 'sqlite'), label: `${f}: PostgreSQL / SQLite` })) : []),
+  { of: on(F.checkpoints, targets[0]!), to: on(F.perEvent, targets[0]!), label: 'checkpoint every 1,000 / without (target >= 0.95)' },
+];
 
-await main();
+const where = esdb ? redactLedgerSpec(values.ledger!) : postgres ? `SQLite WAL synchronous=FULL, and ${await postgresSettings()}` : 'SQLite WAL synchronous=FULL';
+await runAndReport(
+  {
+    benchmark: 'bench:append',
+    description: `${total.toLocaleString('en-US')} facts, ${SUBJECTS.toLocaleString('en-US')} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${where}`,
+    variants,
+    ratios,
+  },
+  args,
+);
+console.log('targets on 2 cores: per-event >= 25,000/s; per-batch >= 80,000/s and >= 0.5x raw; verify >= 15,000/s; checkpoints every 1,000 events >= 0.95x');

@@ -1,6 +1,6 @@
 /**
  * Folds 1,000,000 generated facts through the compliance view and times the queries on
- * the result (issue 3, item 6). Run: `npm run build && npm run bench:audit`.
+ * the result. Run: `npm run bench:audit [-- --runs 5 --quick --json FILE]`.
  *
  * The workload is a service's life under the seed policy: thousands of subjects sign up
  * (collections, consents), then mostly use their data, re-record the same service data,
@@ -9,8 +9,7 @@
  * Envelopes carry fake hashes: this measures folding, not sealing.
  */
 import { pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { parseArgs } from 'node:util';
 import type { Fact } from '../src/domain/facts.js';
 import { policyPublished, seedPolicy } from '../src/domain/policy.js';
 import { streamOf } from '../src/domain/streams.js';
@@ -24,6 +23,8 @@ import {
   type ComplianceOptions,
   type ComplianceState,
 } from '../src/projection/index.js';
+import { HARNESS_OPTIONS, harnessArgs, runAndReport } from './harness-cli.js';
+import type { RunContext, Stopwatch, Variant } from './harness.js';
 
 const TOTAL = 1_000_000;
 const SMALL = 100_000;
@@ -34,8 +35,7 @@ const STAFF = 40;
 const START = Date.parse('2026-01-01T00:00:00Z');
 const STEP_MS = 7_000; // a million facts span about 81 days
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 /** mulberry32: a small deterministic PRNG, so every run folds the same facts. */
 const prng = (seed: number) => () => {
@@ -251,36 +251,38 @@ export function* workload(total: number): Generator<Envelope> {
 
 interface FoldRun {
   readonly state: ComplianceState;
-  readonly foldMs: number;
   readonly facts: number;
   /** Heap used (MB, after GC, less the heap before the fold) when the fold had taken in n facts. */
   readonly heapAt: ReadonlyMap<number, number>;
 }
 
+const timedThrough: Stopwatch = { untimed: (f) => f() };
+
 /**
  * Generates the workload in memory a chunk at a time (100,000 envelopes, about as many as
- * a replay holds in flight) and folds each chunk, timing only the folding. Heap figures
- * are taken after a GC at milestones, without envelopes in memory: the state alone.
+ * a replay holds in flight) and folds each chunk; making the chunks and reading the heap go
+ * through the stopwatch's `untimed`, so a timed fold counts folding alone. Heap figures are
+ * taken after a GC at milestones, without envelopes in memory: the state alone.
  */
-export const foldWorkload = (total: number, options: Partial<ComplianceOptions> = {}, milestones: readonly number[] = []): FoldRun => {
-  const baseline = heapMb();
+export const foldWorkload = (total: number, options: Partial<ComplianceOptions> = {}, milestones: readonly number[] = [], sw: Stopwatch = timedThrough): FoldRun => {
+  const baseline = sw.untimed(heapMb);
   const heapAt = new Map<number, number>();
   const source = workload(total)[Symbol.iterator]();
   let state = initialComplianceState(options);
-  let foldMs = 0;
   let folded = 0;
   while (folded < total) {
     const until = Math.min(total, folded + CHUNK, ...milestones.filter((m) => m > folded));
-    const chunk: Envelope[] = [];
-    while (folded + chunk.length < until) chunk.push(source.next().value as Envelope);
-    const t0 = performance.now();
+    const chunk = sw.untimed(() => {
+      const c: Envelope[] = [];
+      while (folded + c.length < until) c.push(source.next().value as Envelope);
+      return c;
+    });
     for (const e of chunk) state = applyCompliance(state, e);
-    foldMs += performance.now() - t0;
     folded = until;
     chunk.length = 0;
-    if (milestones.includes(folded)) heapAt.set(folded, heapMb() - baseline);
+    if (milestones.includes(folded)) heapAt.set(folded, sw.untimed(heapMb) - baseline);
   }
-  return { state, foldMs, facts: total, heapAt };
+  return { state, facts: total, heapAt };
 };
 
 const heapMb = () => {
@@ -306,57 +308,77 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 
 const MILESTONES = [SMALL, 250_000, 500_000, 750_000, TOTAL];
 
-const main = () => {
-  console.log(`privacy-ledger audit benchmark: ${fmt(TOTAL)} facts, ${fmt(SUBJECTS)} subjects, ${STAFF} staff (node ${process.version})`);
-  // Warm the JIT up on a throwaway fold: the figure is the steady state of a long replay.
-  foldWorkload(WARMUP);
-  const run = foldWorkload(TOTAL, {}, MILESTONES);
-  const { state } = run;
-  console.log(`\nfold (grouped verdicts, the default), after a warm-up fold of ${fmt(WARMUP)}`);
-  console.log(`  ${fmt(run.facts)} facts in ${fmt(run.foldMs)} ms = ${fmt((run.facts / run.foldMs) * 1000)} facts/s   (target >= 300,000)`);
+const F = {
+  fold: `fold ${fmt(TOTAL)} facts (grouped verdicts, the default)`,
+  every: 'fold keeping every verdict (keepEveryVerdict)',
+  everyHeap: 'state keeping every verdict, heap',
+  report: 'full compliance report',
+  subjectP50: 'subject report p50',
+  subjectP99: 'subject report p99 (target < 5 ms)',
+  consentP99: 'consent at a time p99',
+} as const;
 
-  // The alternative: keep every verdict (memory then grows with uses and accesses).
-  let every: FoldRun | undefined = foldWorkload(TOTAL, { keepEveryVerdict: true }, [TOTAL]);
-  console.log(`fold keeping every verdict (option keepEveryVerdict)`);
-  console.log(
-    `  ${fmt(every.facts)} facts in ${fmt(every.foldMs)} ms = ${fmt((every.facts / every.foldMs) * 1000)} facts/s, ` +
-      `state ${fmt(every.heapAt.get(TOTAL)!, 1)} MB   ${stats(every.state)}`,
-  );
-  every = undefined;
+/** What the last run found, printed once after the figures: the same facts every run. */
+let found = '';
 
-  console.log(`\nmemory: heap used by the folded state (after GC), same ${fmt(SUBJECTS)} subjects`);
-  for (const [n, mb] of run.heapAt) console.log(`  after ${fmt(n).padStart(9)} facts: ${fmt(mb, 1).padStart(6)} MB`);
-  const small = run.heapAt.get(SMALL)!;
-  const large = run.heapAt.get(TOTAL)!;
-  const late = run.heapAt.get(750_000)!;
-  console.log(`  10x the facts: ${fmt(large / small, 2)}x the memory   ${stats(state)}`);
-  console.log(
-    `  the last 250,000 facts added ${fmt(large - late, 1)} MB (${fmt(((large - late) * 1024 * 1024) / 250_000, 0)} bytes a fact): ` +
-      `use groups fill up as subjects meet each purpose and policy version, then only kept facts (disclosures, violations) add`,
-  );
-
-  heapMb();
+/** The queries on a folded state, 1,000 each; percentiles within a run are values, the harness takes their median over runs. */
+const queries = async (ctx: RunContext, state: ComplianceState): Promise<void> => {
   const evalAt = new Date(START + TOTAL * STEP_MS).toISOString();
   const r = prng(7);
   const subjects = Array.from({ length: 1_000 }, () => subjectId(Math.floor(r() * SUBJECTS)));
   const purposes = ['personalization', 'marketing-emails', 'partner-offers', 'provide-service'];
   const sr = timeEach(1_000, (k) => subjectReport(state, subjects[k]!, evalAt));
-  const ca = timeEach(1_000, (k) =>
-    consentAt(state, subjects[k]!, purposes[k % purposes.length]!, new Date(START + Math.floor(r() * TOTAL) * STEP_MS).toISOString()),
-  );
-  console.log(`\nqueries on the folded state (1,000 each)`);
-  console.log(`  subject report   p50 ${fmt(sr.p50, 3)} ms   p99 ${fmt(sr.p99, 3)} ms   max ${fmt(sr.max, 3)} ms   (target p99 < 5 ms)`);
-  console.log(`  consent at time  p50 ${fmt(ca.p50, 4)} ms   p99 ${fmt(ca.p99, 4)} ms   max ${fmt(ca.max, 4)} ms`);
-  const t0 = performance.now();
-  const report = complianceReport(state, evalAt);
-  console.log(`  full compliance report: ${fmt(performance.now() - t0)} ms (${fmt(report.violations.length)} violations, ${fmt(report.uses.length)} use entries)`);
-  console.log(`  violations by code: ${Object.entries(report.summary.byCode).map(([c, k]) => `${c} ${fmt(k)}`).join(', ')}`);
-  console.log(`  fact kinds folded: ${Object.keys(report.summary.byType).length} of 19`);
+  const ca = timeEach(1_000, (k) => consentAt(state, subjects[k]!, purposes[k % purposes.length]!, new Date(START + Math.floor(r() * TOTAL) * STEP_MS).toISOString()));
+  ctx.note(F.subjectP50, sr.p50, 'ms');
+  ctx.note(F.subjectP99, sr.p99, 'ms');
+  ctx.note(F.consentP99, ca.p99, 'ms');
+  const report = await ctx.time({ figure: F.report, count: 1, unit: 'report', kind: 'duration' }, () => complianceReport(state, evalAt));
+  found =
+    `${stats(state)}; ${fmt(report.violations.length)} violations, ${fmt(report.uses.length)} use entries in the report\n` +
+    `violations by code: ${Object.entries(report.summary.byCode).map(([c, k]) => `${c} ${fmt(k)}`).join(', ')}\n` +
+    `fact kinds folded: ${Object.keys(report.summary.byType).length} of 19`;
+};
+
+const grouped: Variant = {
+  name: 'grouped',
+  run: async (ctx) => {
+    const run = await ctx.time({ figure: F.fold, count: TOTAL, unit: 'facts' }, (sw) => foldWorkload(TOTAL, {}, MILESTONES, sw));
+    const heap = (n: number) => run.heapAt.get(n)!;
+    for (const m of [SMALL, TOTAL]) ctx.note(`state after ${fmt(m)} facts, heap`, heap(m), 'MB');
+    ctx.note('10x the facts: memory ratio', heap(TOTAL) / heap(SMALL), 'x');
+    // Use groups fill up as subjects meet each purpose and policy version; then only kept facts (disclosures, violations) add.
+    ctx.note('bytes a fact over the last 250,000', ((heap(TOTAL) - heap(750_000)) * 1024 * 1024) / 250_000, 'bytes');
+    await queries(ctx, run.state);
+  },
+};
+
+const everyVerdict: Variant = {
+  name: 'keepEveryVerdict',
+  run: async (ctx) => {
+    const run = await ctx.time({ figure: F.every, count: TOTAL, unit: 'facts' }, (sw) => foldWorkload(TOTAL, { keepEveryVerdict: true }, [TOTAL], sw));
+    ctx.note(F.everyHeap, run.heapAt.get(TOTAL)!, 'MB');
+  },
 };
 
 const stats = (s: ComplianceState) =>
-  `(${fmt(s.useLog.length)} use entries, ${fmt(s.accessLog.length)} access entries, ${fmt(s.disclosures.size)} disclosures, ` +
-  `${fmt(s.violations.length)} violations)`;
+  `${fmt(s.useLog.length)} use entries, ${fmt(s.accessLog.length)} access entries, ${fmt(s.disclosures.size)} disclosures, ` +
+  `${fmt(s.violations.length)} violations in the state`;
+
+const main = async () => {
+  const args = harnessArgs(parseArgs({ options: HARNESS_OPTIONS }).values);
+  // Warm the JIT up on a throwaway fold, once: the figures are the steady state of a long replay.
+  foldWorkload(WARMUP);
+  await runAndReport(
+    {
+      benchmark: 'bench:audit',
+      description: `${fmt(TOTAL)} facts, ${fmt(SUBJECTS)} subjects, ${STAFF} staff folded through the compliance view (after one warm-up fold of ${fmt(WARMUP)}); target >= 300,000 facts/s`,
+      variants: [grouped, everyVerdict],
+      ratios: [{ of: F.every, to: F.fold, label: 'keeping every verdict / grouped' }],
+    },
+    args,
+  );
+  console.log(`\n${found}`);
+};
 
 // Runs when executed, not when imported (a profiling script may reuse the workload).
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

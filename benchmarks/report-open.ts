@@ -3,9 +3,9 @@
  * under 2 s). Folds the demo's workload scaled up to at least 100,000 facts, plus extra
  * violating uses so the page carries thousands of violations, renders the report, and
  * opens it in headless Chromium (the Debian package at /usr/bin/chromium, or
- * CHROMIUM_PATH) several times, each in a fresh page.
+ * CHROMIUM_PATH), each run in a fresh page, the runs interleaved with the rendering by the harness.
  *
- * Run: `npm run bench:report` (options: --facts N, --violations N, --runs N).
+ * Run: `npm run bench:report [-- --facts N --violations N --runs 5 --quick --json FILE]`.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -13,20 +13,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as E from 'fp-ts/lib/Either.js';
-import { chromium } from 'playwright-core';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { renderAuditHtml } from '../src/audit/html-audit.js';
 import { demoWorkload } from '../src/cli/demo/workload.js';
 import { decodeFact, type Fact, type FactInput } from '../src/domain/facts.js';
 import { streamOf } from '../src/domain/streams.js';
 import { complianceReport, foldCompliance, policyAt } from '../src/projection/index.js';
 import { ENVELOPE_FORMAT, GENESIS, type Envelope } from '../src/seal/envelope-types.js';
+import { HARNESS_OPTIONS, harnessArgs, runAndReport } from './harness-cli.js';
+import type { Variant } from './harness.js';
 
-const { values } = parseArgs({ options: { facts: { type: 'string' }, violations: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({ options: { ...HARNESS_OPTIONS, facts: { type: 'string' }, violations: { type: 'string' } } });
+const args = harnessArgs(values);
 const FACTS = Number(values.facts ?? 100_000);
 const VIOLATIONS = Number(values.violations ?? 2_000);
-const RUNS = Number(values.runs ?? 5);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+const GOAL_MS = 2_000;
 
 /** The demo's sixty days, with enough people for FACTS facts, and VIOLATIONS uses for an undeclared purpose. */
 const workload = (): { facts: FactInput[]; at: string } => {
@@ -59,52 +62,63 @@ const seal = (inputs: readonly FactInput[]): Envelope[] => {
   });
 };
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const { facts, at } = workload();
+const state = foldCompliance(seal(facts));
+const report = complianceReport(state, at);
+const render = () => renderAuditHtml({ report, integrity: { store: 'bench', checked: facts.length, findings: [] }, policy: policyAt(state, at).policy });
+const page = render();
+const dir = mkdtempSync(join(tmpdir(), 'pl-bench-report-'));
+const file = join(dir, 'report.html');
+writeFileSync(file, page);
 
-const main = async () => {
-  const { facts, at } = workload();
-  const state = foldCompliance(seal(facts));
-  const report = complianceReport(state, at);
-  const t0 = performance.now();
-  const page = renderAuditHtml({ report, integrity: { store: 'bench', checked: facts.length, findings: [] }, policy: policyAt(state, at).policy });
-  const renderMs = performance.now() - t0;
-  const dir = mkdtempSync(join(tmpdir(), 'pl-bench-report-'));
-  const file = join(dir, 'report.html');
-  writeFileSync(file, page);
-  console.log(`${fmt(facts.length)} facts, ${fmt(report.violations.length)} violations, ${fmt(report.disclosures.length)} disclosures, ${fmt(report.obligations.length)} open obligations`);
-  console.log(`HTML report: ${fmt(Buffer.byteLength(page) / 1024)} KiB, rendered in ${fmt(renderMs)} ms`);
+const F = { render: 'render the HTML audit', open: 'open in Chromium, goto → load', load: "page's own load event", fcp: 'first contentful paint' } as const;
 
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const opened: number[] = [];
-  const loaded: number[] = [];
-  const painted: number[] = [];
-  try {
-    for (let i = 0; i < RUNS + 1; i++) {
-      const tab = await context.newPage();
-      const start = performance.now();
-      await tab.goto(`file://${file}`, { waitUntil: 'load' });
-      const wall = performance.now() - start;
+const rendering: Variant = {
+  name: 'render',
+  run: async (ctx) => {
+    await ctx.time({ figure: F.render, count: 1, unit: 'report', kind: 'duration' }, render);
+  },
+};
+
+const opening = (context: BrowserContext): Variant => ({
+  name: 'open',
+  run: async (ctx) => {
+    const tab = await context.newPage();
+    try {
+      await ctx.time({ figure: F.open, count: 1, unit: 'open', kind: 'duration' }, () => tab.goto(`file://${file}`, { waitUntil: 'load' }));
       // Evaluated in the page, where the DOM's performance API exists (this file is compiled without DOM types).
       const timing = (await tab.evaluate(
         `({ load: performance.getEntriesByType('navigation')[0].loadEventEnd, fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN })`,
       )) as { load: number; fcp: number };
+      ctx.note(F.load, timing.load, 'ms');
+      ctx.note(F.fcp, timing.fcp, 'ms');
+    } finally {
       await tab.close();
-      if (i === 0) continue; // the first run warms the browser's caches of the binary, not of the page
-      opened.push(wall);
-      loaded.push(timing.load);
-      painted.push(timing.fcp);
     }
-  } finally {
-    await context.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-  console.log(`open in Chromium (${RUNS} runs, fresh page each): goto→load median ${fmt(median(opened))} ms, max ${fmt(Math.max(...opened))} ms`);
-  console.log(`  page's own timing: load event median ${fmt(median(loaded))} ms, first contentful paint median ${fmt(median(painted))} ms`);
-  console.log(`goal: under 2,000 ms — ${Math.max(...opened) < 2000 ? 'met' : 'NOT met'} (slowest run)`);
-};
+  },
+});
 
-await main();
+const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  // One open before the runs warms the browser's caches of its binary, not of the page.
+  const warm = await context.newPage();
+  await warm.goto(`file://${file}`, { waitUntil: 'load' });
+  await warm.close();
+  const result = await runAndReport(
+    {
+      benchmark: 'bench:report',
+      description: `${fmt(facts.length)} facts, ${fmt(report.violations.length)} violations, ${fmt(report.disclosures.length)} disclosures, ${fmt(report.obligations.length)} open obligations; HTML ${fmt(Buffer.byteLength(page) / 1024)} KiB; a fresh page each run`,
+      variants: [rendering, opening(context)],
+    },
+    args,
+  );
+  const slowest = result.figures.find((f) => f.figure === F.open)!.max;
+  console.log(`goal: under ${fmt(GOAL_MS)} ms to open — ${slowest < GOAL_MS ? 'met' : 'NOT met'} (slowest run, ${fmt(slowest)} ms)`);
+} finally {
+  await context.close();
+  rmSync(dir, { recursive: true, force: true });
+}

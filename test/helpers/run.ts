@@ -23,12 +23,16 @@ export const cli = (args: readonly string[], cwd?: string): Run => runNode(CLI, 
 /** Like `cli`, without blocking the event loop: for servers running inside the test process. */
 export const cliAsync = (args: readonly string[], cwd = ROOT): Promise<Run> => runNodeAsync(CLI, args, cwd);
 
-export const runNodeAsync = (script: string, args: readonly string[], cwd = ROOT): Promise<Run> =>
+export const runNodeAsync = (script: string, args: readonly string[], cwd = ROOT, nodeOptions: readonly string[] = []): Promise<Run> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd });
+    const child = spawn(process.execPath, [...nodeOptions, script, ...args], { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+
+/** A benchmark as its npm script runs it (node --expose-gc), one pass (--quick). */
+export const runBenchmarkAsync = (name: string, args: readonly string[]): Promise<Run> =>
+  runNodeAsync(join(ROOT, 'dist/benchmarks', `${name}.js`), ['--quick', ...args], ROOT, ['--expose-gc']);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { openLedger } from '../../src/ledger/ledger.js';
 import { nodeSigner, randomSeed } from '../../src/seal/signers.js';
 import { postgresStore } from '../../src/store/postgres.js';
 import { sampleFacts } from '../fixtures/facts.js';
-import { built, cliAsync, ROOT, runNodeAsync } from '../helpers/run.js';
+import { built, cliAsync, runBenchmarkAsync } from '../helpers/run.js';
 import { freshSchema, postgresTestStore, postgresUnderTest, withClient } from '../helpers/postgres.js';
 
 // The whole ledger over PostgreSQL: record, verify and audit, two writers racing on separate pools,
@@ -84,15 +84,24 @@ describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway clust
   });
 
   it.skipIf(!built)('the append benchmark measures SQLite and PostgreSQL in the same run, stating synchronous_commit, and drops its schemas', async () => {
-    const r = await runNodeAsync(join(ROOT, 'dist/benchmarks/append.js'), ['--ledger', postgresUnderTest().url, '--events', '600', '--subjects', '6', '--batch', '50']);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/then PostgreSQL [\d.]+.*synchronous_commit=(on|off|local|remote_write|remote_apply), fsync=/);
-    for (const mode of ['per-event', 'per-batch']) {
-      expect(r.stdout).toMatch(new RegExp(`sealed \\+ signed, ${mode} +sqlite +[\\d,]+ events/s`));
-      expect(r.stdout).toMatch(new RegExp(`sealed \\+ signed, ${mode} +postgres +[\\d,]+ events/s.* [\\d.]+x SQLite`));
+    const dir = mkdtempSync(join(tmpdir(), 'pl-pg-bench-'));
+    try {
+      const json = join(dir, 'samples.json');
+      const r = await runBenchmarkAsync('append', ['--ledger', postgresUnderTest().url, '--events', '600', '--subjects', '6', '--batch', '50', '--json', json]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/and PostgreSQL [\d.]+.*synchronous_commit=(on|off|local|remote_write|remote_apply), fsync=/);
+      for (const figure of ['sealed \\+ signed, per-event', 'sealed \\+ signed, per-batch', 'verify replay, per-event sigs']) {
+        expect(r.stdout).toMatch(new RegExp(`${figure} \\(SQLite\\) +[\\d,.]+ events/s`));
+        expect(r.stdout).toMatch(new RegExp(`${figure} \\(PostgreSQL\\) +[\\d,.]+ events/s`));
+        expect(r.stdout).toMatch(new RegExp(`${figure}: PostgreSQL / SQLite +[\\d.]+x`));
+      }
+      expect(r.status).toBe(0);
+      // The verify replay checked every event of the ledger: the 600 facts and the ledger's own two.
+      const samples = (JSON.parse(readFileSync(json, 'utf8')) as { samples: { figure: string; count: number }[] }).samples;
+      expect(samples.filter((s) => s.figure.startsWith('verify replay')).map((s) => s.count)).toEqual([602, 602]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    expect(r.stdout).toMatch(/verify replay, per-event sigs postgres +[\d,]+ events\/s .*x SQLite +\(602 events, 0 findings\)/);
-    expect(r.status).toBe(0);
     const left = await withClient((c) => c.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bench\\_%'"));
     expect(left.rows).toEqual([]);
   });

@@ -1,0 +1,82 @@
+/**
+ * The harness's command line and output: `--runs N` (default 5), `--quick` (one pass while
+ * developing), `--json FILE` (every sample and the machine, to compare two runs), and the table
+ * every benchmark prints.
+ */
+import { writeFileSync } from 'node:fs';
+import { LedgerError } from '../src/domain/errors.js';
+import { runBench, systemDeps, type BenchResult, type BenchSpec, type FigureSummary, type HarnessDeps, type RatioSummary } from './harness.js';
+
+/** Options every benchmark takes, spread into its own parseArgs options. */
+export const HARNESS_OPTIONS = {
+  runs: { type: 'string', default: '5' },
+  quick: { type: 'boolean', default: false },
+  json: { type: 'string' },
+} as const;
+
+export interface HarnessArgs {
+  readonly runs: number;
+  readonly quick: boolean;
+  readonly json?: string;
+}
+
+export const harnessArgs = (values: { runs?: string; quick?: boolean; json?: string }): HarnessArgs => {
+  const runs = Number(values.runs ?? '5');
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new LedgerError('INVALID_INPUT', `--runs must be a whole number >= 1, got "${values.runs}"`);
+  if (values.json === '') throw new LedgerError('INVALID_INPUT', '--json needs a file name');
+  return { runs, quick: values.quick === true, ...(values.json === undefined ? {} : { json: values.json }) };
+};
+
+/** The JSON written by --json: the result as it is, under a format name a comparing script can check. */
+export const JSON_FORMAT = 'privacy-ledger-bench/1';
+export const resultJson = (r: BenchResult): string => JSON.stringify({ format: JSON_FORMAT, ...r }, null, 2) + '\n';
+
+const num = (x: number): string => {
+  const a = Math.abs(x);
+  if (a >= 100) return Math.round(x).toLocaleString('en-US');
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(a >= 1 ? 2 : 3);
+};
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const loads = (xs: readonly number[]): string => xs.map((x) => x.toFixed(2)).join(' ');
+
+const figureLine = (f: FigureSummary, width: number): string => {
+  const range = f.samples === 1 ? '(one sample)' : `${num(f.min)} – ${num(f.max)}`;
+  const cpu = f.kind === 'value' || f.wallMsMedian === 0 ? '' : `  wall ${num(f.wallMsMedian)} ms, CPU ${num(f.cpuMsMedian)} ms (${(f.cpuMsMedian / f.wallMsMedian).toFixed(2)} cores)`;
+  return `  ${f.figure.padEnd(width)} ${num(f.median).padStart(10)} ${f.unit.padEnd(10)} ${range.padEnd(22)} spread ${pct(f.spread).padStart(6)}${cpu}`;
+};
+
+const ratioLine = (r: RatioSummary, width: number): string => {
+  const flag = r.aboveCeiling ? `  ABOVE ITS CEILING by ${pct(r.ratio - 1)}, more than the noise ${pct(r.noise)}: one of the two is mismeasured` : '';
+  return `  ${r.label.padEnd(width)} ${r.ratio.toFixed(3).padStart(7)}x  (noise ${pct(r.noise)})${flag}`;
+};
+
+/** The table: the machine and load, each figure's median with min – max, then the ratios of medians. */
+export const formatResult = (r: BenchResult): string => {
+  const m = r.machine;
+  const width = Math.max(20, ...r.figures.map((f) => f.figure.length));
+  const rwidth = Math.max(20, ...r.ratios.map((x) => x.label.length));
+  const lines = [
+    `${r.benchmark}: ${r.description}`,
+    `machine: node ${m.node}, ${m.cores} cores (${m.cpuModel}), UV_THREADPOOL_SIZE=${m.uvThreadpoolSize}; load average ${loads(m.loadavgStart)} at start, ${loads(m.loadavgEnd)} at end`,
+    `${r.quick ? 'one pass (--quick): no spread, so no figure here is evidence' : `${r.runs} runs of each variant, interleaved; median, min – max, spread = (max − min) / median`}; a full GC before each timed section; CPU is every thread of this process`,
+    `command: ${r.command.join(' ')}`,
+    '',
+    ...r.figures.map((f) => figureLine(f, width)),
+  ];
+  if (r.ratios.length > 0) lines.push('', 'ratios of medians (noise = the two figures\' spreads added)', ...r.ratios.map((x) => ratioLine(x, rwidth)));
+  const above = r.ratios.filter((x) => x.aboveCeiling);
+  if (above.length > 0) lines.push('', `WARNING: ${above.length} figure(s) above their ceiling beyond the noise: ${above.map((x) => x.label).join('; ')}`);
+  return lines.join('\n');
+};
+
+/** Runs a benchmark on the real machine, prints its table, and writes --json if asked. */
+export const runAndReport = async (spec: Omit<BenchSpec, 'runs' | 'quick'>, args: HarnessArgs, deps: HarnessDeps = systemDeps()): Promise<BenchResult> => {
+  const result = await runBench({ ...spec, runs: args.runs, quick: args.quick }, deps);
+  console.log(formatResult(result));
+  if (args.json !== undefined) {
+    writeFileSync(args.json, resultJson(result));
+    console.log(`\nsamples written to ${args.json}`);
+  }
+  return result;
+};

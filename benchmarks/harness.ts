@@ -1,0 +1,338 @@
+/**
+ * The one harness every benchmark runs on, so that a figure is evidence and not one noisy sample:
+ * each variant runs N times (default 5), the variants interleaved (round 1 of each, then round 2 of
+ * each, …) so that drift on a shared machine hits all alike, each run in a fresh directory (its
+ * store), a full GC before each timed section, wall and CPU time (every thread of the process) for
+ * each section, and min / median / max per figure. Ratios are medians over medians of the same
+ * invocation; a ratio to a ceiling above 1.0 by more than the noise its two figures report is
+ * flagged. Formatting and the command line are in harness-cli.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { LedgerError } from '../src/domain/errors.js';
+import { redactLedgerSpec } from '../src/store/redact.js';
+
+/** Wall and CPU time; the harness reads both around each timed section. */
+export interface Clock {
+  /** Monotonic wall time in ms. */
+  readonly wallMs: () => number;
+  /** CPU time of the process so far in ms, user + system, every thread (the thread pool included). */
+  readonly cpuMs: () => number;
+}
+
+export const systemClock: Clock = {
+  wallMs: () => performance.now(),
+  cpuMs: () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  },
+};
+
+/** `rate`: units per second (higher is better); `latency`: µs per unit, `duration`: ms per unit (lower is better); `value`: not timed. */
+export type FigureKind = 'rate' | 'latency' | 'duration' | 'value';
+export type TimedKind = Exclude<FigureKind, 'value'>;
+
+/** One timed section of a run: `count` units of work (events, leaves, proofs) under one figure's name. */
+export interface Section<T = unknown> {
+  readonly figure: string;
+  /** How many units the work did: a number, or read off its result (the events a verify checked). */
+  readonly count: number | ((result: T) => number);
+  readonly unit: string;
+  /** Default `rate`. */
+  readonly kind?: TimedKind;
+}
+
+/** Handed to timed work: what it runs through `untimed` (making the next chunk of input, a heap reading) is left out of both clocks. */
+export interface Stopwatch {
+  untimed<T>(f: () => T): T;
+}
+
+/** What a variant's run is handed: its round, a fresh directory, and the timer. */
+export interface RunContext {
+  /** 0-based round: every variant's run k happens in round k. */
+  readonly round: number;
+  /** A directory made for this run alone (its store goes here), removed after the run. */
+  readonly dir: string;
+  /** A full GC, then `work` timed on the wall and CPU clocks; recorded as one sample of `section.figure`. */
+  time<T>(section: Section<T>, work: (stopwatch: Stopwatch) => T | Promise<T>): Promise<T>;
+  /** A figure that is measured, not timed (a proof's size in hashes): one sample of it. */
+  note(figure: string, value: number, unit: string): void;
+}
+
+export interface Variant {
+  readonly name: string;
+  readonly run: (ctx: RunContext) => Promise<void>;
+}
+
+/** A ratio of two figures' medians; `ceiling`: `to` bounds `of`, so above 1.0 beyond noise is flagged. */
+export interface RatioSpec {
+  readonly of: string;
+  readonly to: string;
+  readonly label?: string;
+  readonly ceiling?: boolean;
+}
+
+export interface Sample {
+  readonly round: number;
+  readonly variant: string;
+  readonly figure: string;
+  readonly kind: FigureKind;
+  readonly unit: string;
+  readonly count: number;
+  /** 0 for a `value` figure. */
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly value: number;
+}
+
+export interface FigureSummary {
+  readonly figure: string;
+  readonly kind: FigureKind;
+  readonly unit: string;
+  readonly samples: number;
+  readonly min: number;
+  readonly median: number;
+  readonly max: number;
+  /** (max − min) / median: the noise this figure reports. 0 for a single sample, and for a median of 0 (a count of retries). */
+  readonly spread: number;
+  readonly wallMsMedian: number;
+  readonly cpuMsMedian: number;
+}
+
+export interface RatioSummary {
+  readonly label: string;
+  readonly of: string;
+  readonly to: string;
+  readonly ratio: number;
+  /** spread(of) + spread(to): how far the ratio of medians can move on this noise. */
+  readonly noise: number;
+  readonly ceiling: boolean;
+  /** A ceiling ratio above 1 + noise: the figure beat what bounds it, so something is mismeasured. */
+  readonly aboveCeiling: boolean;
+}
+
+export interface Machine {
+  readonly node: string;
+  readonly platform: string;
+  readonly release: string;
+  readonly arch: string;
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly totalMemGiB: number;
+  readonly uvThreadpoolSize: string;
+  readonly loadavgStart: readonly number[];
+  readonly loadavgEnd: readonly number[];
+}
+
+export interface BenchResult {
+  readonly benchmark: string;
+  readonly description: string;
+  readonly command: readonly string[];
+  readonly startedAt: string;
+  readonly runs: number;
+  readonly quick: boolean;
+  readonly machine: Machine;
+  readonly samples: readonly Sample[];
+  readonly figures: readonly FigureSummary[];
+  readonly ratios: readonly RatioSummary[];
+}
+
+/** What the harness needs from the world; tests hand in fakes. */
+export interface HarnessDeps {
+  readonly clock: Clock;
+  readonly gc: () => void;
+  readonly loadavg: () => readonly number[];
+  readonly now: () => Date;
+  readonly makeDir: () => string;
+  readonly removeDir: (dir: string) => void;
+}
+
+export interface BenchSpec {
+  readonly benchmark: string;
+  readonly description: string;
+  readonly variants: readonly Variant[];
+  readonly ratios?: readonly RatioSpec[];
+  readonly runs: number;
+  readonly quick: boolean;
+}
+
+/** The GC node exposes under --expose-gc; without it a timed section would pay for earlier garbage. */
+export const exposedGc = (): (() => void) => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc !== 'function') {
+    throw new LedgerError('INVALID_INPUT', 'the benchmark needs a full GC before each timed section: run node with --expose-gc (the npm bench:* scripts do)');
+  }
+  return () => gc();
+};
+
+export const systemDeps = (): HarnessDeps => ({
+  clock: systemClock,
+  gc: exposedGc(),
+  loadavg: () => loadavg(),
+  now: () => new Date(),
+  makeDir: () => mkdtempSync(join(tmpdir(), 'pl-bench-')),
+  removeDir: (dir) => rmSync(dir, { recursive: true, force: true }),
+});
+
+export const machineOf = (loadavgStart: readonly number[], loadavgEnd: readonly number[]): Machine => ({
+  node: process.version,
+  platform: process.platform,
+  release: release(),
+  arch: process.arch,
+  cores: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  totalMemGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+  loadavgStart: [...loadavgStart],
+  loadavgEnd: [...loadavgEnd],
+});
+
+/** The median; for an even count the mean of the two middle values. */
+export const median = (xs: readonly number[]): number => {
+  if (xs.length === 0) throw new LedgerError('INVALID_INPUT', 'the median of no samples');
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+const valueOf = (kind: TimedKind, count: number, wallMs: number): number =>
+  kind === 'rate' ? (count / wallMs) * 1000 : kind === 'latency' ? (wallMs * 1000) / count : wallMs / count;
+
+const UNIT: Record<TimedKind, (unit: string) => string> = { rate: (u) => `${u}/s`, latency: (u) => `µs/${u}`, duration: (u) => `ms/${u}` };
+
+/** Wall and CPU time spent in `untimed` calls, to be taken off the section's. */
+const pausable = (clock: Clock) => {
+  const paused = { wallMs: 0, cpuMs: 0 };
+  const stopwatch: Stopwatch = {
+    untimed(f) {
+      const [c0, w0] = [clock.cpuMs(), clock.wallMs()];
+      try {
+        return f();
+      } finally {
+        paused.wallMs += clock.wallMs() - w0;
+        paused.cpuMs += clock.cpuMs() - c0;
+      }
+    },
+  };
+  return { paused, stopwatch };
+};
+
+const countOf = <T>(s: Section<T>, result: T): number => {
+  const count = typeof s.count === 'function' ? s.count(result) : s.count;
+  if (!(Number.isFinite(count) && count > 0)) throw new LedgerError('INVALID_INPUT', `figure "${s.figure}": count must be a positive number, got ${count}`);
+  return count;
+};
+
+/** Runs one variant once in a fresh directory; its samples, in the order its sections ran. */
+const runOnce = async (variant: Variant, round: number, deps: HarnessDeps): Promise<Sample[]> => {
+  const samples: Sample[] = [];
+  const dir = deps.makeDir();
+  const ctx: RunContext = {
+    round,
+    dir,
+    async time(section, work) {
+      const kind = section.kind ?? 'rate';
+      const { paused, stopwatch } = pausable(deps.clock);
+      deps.gc();
+      const [cpu0, wall0] = [deps.clock.cpuMs(), deps.clock.wallMs()];
+      const result = await work(stopwatch);
+      const [wall1, cpu1] = [deps.clock.wallMs(), deps.clock.cpuMs()];
+      const wallMs = wall1 - wall0 - paused.wallMs;
+      const cpuMs = cpu1 - cpu0 - paused.cpuMs;
+      const count = countOf(section, result);
+      if (!(wallMs > 0)) throw new LedgerError('INVALID_INPUT', `figure "${section.figure}": the wall clock did not advance (${wallMs} ms)`);
+      samples.push({ round, variant: variant.name, figure: section.figure, kind, unit: UNIT[kind](section.unit), count, wallMs, cpuMs, value: valueOf(kind, count, wallMs) });
+      return result;
+    },
+    note(figure, value, unit) {
+      samples.push({ round, variant: variant.name, figure, kind: 'value', unit, count: 1, wallMs: 0, cpuMs: 0, value });
+    },
+  };
+  try {
+    await variant.run(ctx);
+  } finally {
+    deps.removeDir(dir);
+  }
+  return samples;
+};
+
+/** Figures in the order they first appeared; a figure's samples must all be of one kind, unit and variant. */
+export const summarise = (samples: readonly Sample[]): FigureSummary[] => {
+  const byFigure = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const group = byFigure.get(s.figure);
+    if (group === undefined) byFigure.set(s.figure, [s]);
+    else {
+      const first = group[0]!;
+      if (first.variant !== s.variant || first.unit !== s.unit || first.kind !== s.kind) {
+        throw new LedgerError('INVALID_INPUT', `figure "${s.figure}" is recorded by "${first.variant}" (${first.unit}) and "${s.variant}" (${s.unit}): one figure, one variant and unit`);
+      }
+      group.push(s);
+    }
+  }
+  return [...byFigure].map(([figure, group]) => {
+    const values = group.map((s) => s.value);
+    const med = median(values);
+    const [min, max] = [Math.min(...values), Math.max(...values)];
+    return {
+      figure,
+      kind: group[0]!.kind,
+      unit: group[0]!.unit,
+      samples: group.length,
+      min,
+      median: med,
+      max,
+      spread: med === 0 ? 0 : (max - min) / Math.abs(med),
+      wallMsMedian: median(group.map((s) => s.wallMs)),
+      cpuMsMedian: median(group.map((s) => s.cpuMs)),
+    };
+  });
+};
+
+/** Ratios of medians; a ratio naming a figure the run did not produce is an error, not a blank. */
+export const ratiosOf = (figures: readonly FigureSummary[], specs: readonly RatioSpec[]): RatioSummary[] =>
+  specs.map((spec) => {
+    const find = (name: string) => {
+      const f = figures.find((x) => x.figure === name);
+      if (f === undefined) throw new LedgerError('INVALID_INPUT', `ratio "${spec.label ?? `${spec.of} / ${spec.to}`}" names figure "${name}", which no variant recorded`);
+      return f;
+    };
+    const [of, to] = [find(spec.of), find(spec.to)];
+    const ceiling = spec.ceiling === true;
+    if (ceiling && (of.kind !== 'rate' || to.kind !== 'rate')) {
+      throw new LedgerError('INVALID_INPUT', `ceiling ratio "${spec.of} / ${spec.to}": both figures must be rates`);
+    }
+    const ratio = of.median / to.median;
+    const noise = of.spread + to.spread;
+    return { label: spec.label ?? `${spec.of} / ${spec.to}`, of: spec.of, to: spec.to, ratio, noise, ceiling, aboveCeiling: ceiling && ratio - 1 > noise };
+  });
+
+/** Runs every variant `runs` times (1 when quick), interleaved by round, and sums the samples up. */
+export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: readonly string[] = process.argv.slice(1)): Promise<BenchResult> => {
+  const runs = spec.quick ? 1 : spec.runs;
+  if (!Number.isSafeInteger(runs) || runs < 1) throw new LedgerError('INVALID_INPUT', `runs must be a whole number >= 1, got ${spec.runs}`);
+  const names = spec.variants.map((v) => v.name);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new LedgerError('INVALID_INPUT', `two variants are named "${twice}"`);
+  const loadavgStart = deps.loadavg();
+  const startedAt = deps.now().toISOString();
+  const samples: Sample[] = [];
+  for (let round = 0; round < runs; round++) {
+    for (const variant of spec.variants) samples.push(...(await runOnce(variant, round, deps)));
+  }
+  const figures = summarise(samples);
+  return {
+    benchmark: spec.benchmark,
+    description: spec.description,
+    // A --ledger connection string may carry a password: never printed, never written to --json.
+    command: command.map(redactLedgerSpec),
+    startedAt,
+    runs,
+    quick: spec.quick,
+    machine: machineOf(loadavgStart, deps.loadavg()),
+    samples,
+    figures,
+    ratios: ratiosOf(figures, spec.ratios ?? []),
+  };
+};
