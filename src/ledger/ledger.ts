@@ -23,6 +23,10 @@ import { checkOrigin, newOrigin, readIdentity } from './identity.js';
 import { signCheckpoint } from './log-checkpoints.js';
 import { logTracker, type LogTracker } from './log-tracker.js';
 import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
+import { sealer } from './sealer.js';
+import { eraseWith, type Erasure } from './erase.js';
+import type { KeyStore } from '../store/key-store.js';
+export type { Erasure } from './erase.js';
 
 export type { VerifyResult } from './verified-view.js';
 
@@ -72,6 +76,12 @@ export interface LedgerOptions {
   readonly now?: number;
   /** The ledger's own facts (CheckpointRecorded), which callers may not record. */
   readonly internal?: boolean;
+  /**
+   * Where subjects' data keys live (README, "Erasure"). Given, every fact about a person is
+   * recorded under a pseudonymous stream with its personal fields sealed under the subject's key,
+   * and `erase()` destroys that key. Without one, facts are recorded in clear. Closed with the ledger.
+   */
+  readonly keyStore?: KeyStore;
 }
 
 export interface AutoCheckpointOptions {
@@ -138,6 +148,11 @@ export interface Ledger {
   disclosureRegister(at?: string | Date): Promise<DisclosureRegister>;
   /** Signs a checkpoint of the log as it stands (C2SP tlog-checkpoint) and records it in the ledger. */
   checkpoint(): Promise<SignedCheckpoint>;
+  /**
+   * Erases a subject: records SubjectErased (naming the data keys it destroys), then destroys
+   * them; every fact of the subject stays, sealed, and verifies as before. Needs a key store.
+   */
+  erase(subject: string, at?: string | Date): Promise<Erasure>;
   /** An RFC 9162 consistency proof between two sizes of the log (hex hashes), for a witness. */
   consistencyProof(size1: number, size2: number): Promise<string[]>;
   /** Every event of the store in global order, raw: for audits and projections. */
@@ -210,7 +225,8 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const compliance = { defaultPolicy: options.policy ?? seedPolicy, ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
   const viewOptions = { store, trust: options.trust ?? [], ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
 
-  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries }) : undefined;
+  const sealing = sealer(store, options.keyStore);
+  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, sameFact: sealing.sameFact }) : undefined;
 
   /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
@@ -261,8 +277,9 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
     writable();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs, { ...limits, now: clock().getTime(), internal });
+    const pending = await sealing.seal(decodeAll(inputs, { ...limits, now: clock().getTime(), internal }), true);
     const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true }));
+    await sealing.afterRecorded(pending);
     sinceCheckpoint += recorded.length;
     await maybeCheckpoint();
     return recorded;
@@ -275,8 +292,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
    */
   const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
     writable();
-    const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
-    return recordLawful(p!);
+    const [p] = await sealing.seal(decodeAll([input], { ...limits, now: clock().getTime() }), true);
+    const outcome = await recordLawful(p!);
+    if (outcome.recorded !== undefined) await sealing.afterRecorded([p!]);
+    return outcome;
   };
 
   /** One full verified pass over the store, from its first row. */
@@ -314,7 +333,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const check = async (input: FactInput, at: string | Date = clock()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
+    const [p] = await sealing.seal(decodeAll([input], { ...limits, now: clock().getTime() }), false);
     return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
@@ -371,8 +390,17 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     check,
     verify,
     audit,
-    subjectReport: async (subject, at = clock()) => subjectReport(await currentState(), subject, at),
-    consentAt: async (subject, purpose, at = clock()) => consentAt(await currentState(), subject, purpose, at),
+    subjectReport: async (subject, at = clock()) => {
+      const opened = await sealing.revealer(subject);
+      const report = subjectReport(await currentState(), opened.pseudonym, at);
+      // An erased subject is named by its pseudonym alone: nothing of it is left to show.
+      return opened.erased ? report : { ...opened.reveal(report), subject };
+    },
+    consentAt: async (subject, purpose, at = clock()) => {
+      const opened = await sealing.revealer(subject);
+      return opened.reveal(consentAt(await currentState(), opened.pseudonym, purpose, at));
+    },
+    erase: (subject, at = clock()) => eraseWith({ store, sealing, record: (f) => record(f), writable }, subject, at),
     policyAt: async (at = clock()) => policyAt(await currentState(), at),
     disclosureRegister: async (at = clock()) => disclosureRegister(await currentState(), at),
     explain,
@@ -385,6 +413,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       await checkpointing;
       closed = true;
       await store.close();
+      await options.keyStore?.close();
     },
   };
 

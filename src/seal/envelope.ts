@@ -9,6 +9,7 @@ import { canonicalize } from './canonical.js';
 import { sha256Hex } from './hash.js';
 import { isUnreadableData } from '../store/port.js';
 import { ENVELOPE_FORMAT, GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
+import type { SealedBox } from './data-seal.js';
 
 export * from './envelope-types.js';
 
@@ -33,6 +34,7 @@ export const canonicalBody = (b: EnvelopeBody): string =>
   ',"prev":' + JSON.stringify(b.prev) +
   ',"recordedAt":' + JSON.stringify(b.recordedAt) +
   ',"revision":' + canonicalize(b.revision) +
+  (b.sealed === undefined ? '' : ',"sealed":{"box":' + JSON.stringify(b.sealed.box) + ',"key":' + JSON.stringify(b.sealed.key) + ',"nonce":' + JSON.stringify(b.sealed.nonce) + '}') +
   ',"stream":' + JSON.stringify(b.stream) +
   ',"v":' + String(b.v) + '}';
 
@@ -54,6 +56,8 @@ export interface SealContext {
   readonly ids: readonly string[];
   /** Seal as declared backfill (imported history). */
   readonly backfill?: boolean;
+  /** Each fact's sealed personal fields, by index (src/seal/fact-sealing.ts). */
+  readonly sealed?: readonly (SealedBox | undefined)[];
 }
 
 /** Builds and hashes the chained, unsigned envelopes for facts appended to one stream, each with its body's canonical text. */
@@ -64,7 +68,7 @@ export const chainWithText = (facts: readonly Fact[], ctx: SealContext): { envel
     // One object per envelope on the hot path: the body is hashed, then the hash filled in.
     const envelope = {
       v: ENVELOPE_FORMAT as typeof ENVELOPE_FORMAT, ledger: ctx.ledger, id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId,
-      ...(ctx.backfill === true ? { backfill: true as const } : {}), fact, hash: '',
+      ...(ctx.backfill === true ? { backfill: true as const } : {}), fact, ...(ctx.sealed?.[i] === undefined ? {} : { sealed: ctx.sealed[i]! }), hash: '',
     };
     const bodyText = canonicalBody(envelope);
     envelope.hash = prev = sha256Hex(bodyText);
@@ -79,6 +83,8 @@ const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex
 const Hex128 = t.refinement(t.string, (s) => /^[0-9a-f]{128}$/.test(s), 'Ed25519SignatureHex');
 const Revision = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Revision');
 const Format = t.refinement(t.number, (n): n is typeof ENVELOPE_FORMAT => n === ENVELOPE_FORMAT, `EnvelopeFormat${ENVELOPE_FORMAT}`);
+const Base64Url = (name: string, max: number) => t.refinement(t.string, (s) => s.length <= max && /^[A-Za-z0-9_-]+$/.test(s), name);
+const SealedShape = closedType('SealedBox', { key: t.refinement(t.string, (s) => /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(s), 'DataKeyId'), nonce: Base64Url('Nonce', 16), box: Base64Url('Box', 1 << 20) }, {});
 const LedgerName = t.refinement(t.string, (s) => /^[^\s+]{1,255}$/.test(s), 'LedgerIdentity');
 const EnvelopeShape = closedType(
   'Envelope',
@@ -86,7 +92,7 @@ const EnvelopeShape = closedType(
     v: Format, ledger: LedgerName, id: EventId, stream: t.string, revision: Revision, recordedAt: IsoTimestamp, prev: Hex64, keyId: t.string,
     fact: t.UnknownRecord, hash: Hex64,
   },
-  { sig: Hex128, backfill: t.literal(true) },
+  { sig: Hex128, backfill: t.literal(true), sealed: SealedShape },
 );
 
 /** Decodes what a store returned into an envelope, the fact included; names every bad field. */

@@ -1,0 +1,179 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Fact } from '../domain/facts.js';
+import { streamOf } from '../domain/streams.js';
+import { canonicalize } from '../seal/canonical.js';
+import { pseudonymOf, tagKeyOf, TAG_PREFIX } from '../seal/data-seal.js';
+import { decodeEnvelope, type Envelope } from '../seal/envelope.js';
+import { sealFact, sealingSubjectOf, unsealFact, type SealingKey } from '../seal/fact-sealing.js';
+import type { DataKey, KeyStore } from '../store/key-store.js';
+import type { EventStore } from '../store/port.js';
+import type { Pending } from './append.js';
+
+/**
+ * Between the ledger and its key store: names subjects by pseudonym, seals each fact under its
+ * subject's key before it is chained, opens what it can for reports, and forgets a subject's
+ * key, pseudonym and tags the moment it is erased. Without a key store, facts go in clear.
+ */
+export interface Sealer {
+  readonly active: boolean;
+  /** The pseudonym a subject's facts are recorded under (the id itself without a key store). */
+  pseudonym(subject: string): Promise<string>;
+  /** The facts as the envelopes will carry them, each in its pseudonymous stream; `create` makes missing keys. */
+  seal(pending: readonly Pending[], create: boolean): Promise<Pending[]>;
+  /** Whether a stored envelope records the same fact as `p` (an idempotent retry). */
+  sameFact(env: Envelope, p: Pending): Promise<boolean>;
+  /** Destroys the keys a recorded SubjectErased names, and every trace of the subject this process holds. */
+  afterRecorded(pending: readonly Pending[]): Promise<void>;
+  /** The subject's facts opened: tag and pseudonym → clear value, and whether the subject is erased. */
+  revealer(subject: string): Promise<Revealer>;
+}
+
+export interface Revealer {
+  readonly pseudonym: string;
+  /** True once a SubjectErased was recorded for the subject: nothing of it can be opened. */
+  readonly erased: boolean;
+  /** Every pseudonym and tag in `value` (deeply) replaced by what it stands for, where known. */
+  reveal<T>(value: T): T;
+}
+
+const CACHE = 10_000;
+const bounded = <K, V>(m: Map<K, V>, k: K, v: V): V => {
+  m.delete(k);
+  m.set(k, v);
+  if (m.size > CACHE) m.delete(m.keys().next().value as K);
+  return v;
+};
+
+/** The key ids recorded as erased in a stream (SubjectErased.dataKeys). */
+const erasedKeysIn = async (store: EventStore, stream: string): Promise<{ keys: Set<string>; any: boolean }> => {
+  const keys = new Set<string>();
+  let any = false;
+  for await (const ev of store.readStream(stream)) {
+    if (ev.type !== 'SubjectErased') continue;
+    const env = decodeEnvelope(ev.data);
+    if (E.isLeft(env) || env.right.fact.type !== 'SubjectErased') continue;
+    any = true;
+    for (const k of env.right.fact.dataKeys ?? []) keys.add(k);
+  }
+  return { keys, any };
+};
+
+const SEALED_TOKEN = /sealed:[A-Za-z0-9_-]{16}|ps-[0-9a-f]{32}/g;
+
+const replaceDeep = <T>(value: T, swap: (s: string) => string): T => {
+  if (typeof value === 'string') return swap(value) as T;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, swap)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, swap)])) as T;
+  return value;
+};
+
+const clearSealer: Sealer = {
+  active: false,
+  pseudonym: async (s) => s,
+  seal: async (pending) => [...pending],
+  sameFact: async (env, p) => canonicalize(env.fact) === canonicalize(p.fact),
+  afterRecorded: async () => undefined,
+  revealer: async (s) => ({ pseudonym: s, erased: false, reveal: (v) => v }),
+};
+
+export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Sealer => {
+  if (keyStore === undefined) return clearSealer;
+  let secret: Uint8Array | undefined;
+  const pseudonyms = new Map<string, string>();
+  const keys = new Map<string, SealingKey>();
+
+  const pseudonym = async (subject: string): Promise<string> => {
+    const known = pseudonyms.get(subject);
+    if (known !== undefined) return known;
+    secret ??= await keyStore.ledgerSecret();
+    return bounded(pseudonyms, subject, pseudonymOf(secret, subject));
+  };
+  const streamOfSubject = (p: string) => streamOf({ type: 'DataUsed', subject: p } as unknown as Fact);
+
+  /** A subject's live key; a key the ledger recorded as erased (a restored backup) is destroyed again, never used. */
+  const keyOf = async (p: string, create: boolean): Promise<SealingKey | undefined> => {
+    const cached = keys.get(p);
+    if (cached !== undefined) return cached;
+    let key = await keyStore.currentKey(p, false);
+    if (key !== undefined || create) {
+      const erased = await erasedKeysIn(store, streamOfSubject(p));
+      const stale = (await keyStore.keyIdsOf(p)).filter((id) => erased.keys.has(id));
+      if (stale.length > 0) await keyStore.destroy(stale);
+      key = await keyStore.currentKey(p, create);
+    }
+    return key === undefined ? undefined : bounded(keys, p, { key, tagKey: tagKeyOf(key.key) });
+  };
+
+  const sealOne = async (p: Pending, create: boolean): Promise<Pending> => {
+    const owner = sealingSubjectOf(p.fact);
+    const names = new Map<string, string>();
+    const ids = p.fact.type === 'IncidentDetected' || p.fact.type === 'IncidentSubjectsNotified' ? p.fact.subjects : owner === undefined ? [] : [owner];
+    for (const s of ids) names.set(s, await pseudonym(s));
+    const ownerName = owner === undefined ? undefined : names.get(owner)!;
+    let clear = p.fact;
+    if (clear.type === 'SubjectErased' && ownerName !== undefined) {
+      const live = await keyStore.keyIdsOf(ownerName);
+      clear = { ...clear, dataKeys: [...new Set([...(clear.dataKeys ?? []), ...live])] } as Fact;
+    }
+    const key = ownerName === undefined ? undefined : await keyOf(ownerName, create && clear.type !== 'SubjectErased');
+    const sealed = sealFact(clear, (s) => names.get(s)!, key, p.id);
+    return { ...p, clear, fact: sealed.fact, stream: streamOf(sealed.fact), ...(sealed.sealed === undefined ? {} : { sealed: sealed.sealed }) };
+  };
+
+  const opened = async (env: Envelope, erased: ReadonlySet<string>): Promise<Fact | undefined> => {
+    if (env.sealed === undefined || erased.has(env.sealed.key)) return undefined;
+    const key: DataKey | undefined = await keyStore.keyById(env.sealed.key);
+    return key === undefined ? undefined : unsealFact(env.fact, env.sealed, key, env.id);
+  };
+
+  const forget = (p: string): void => {
+    keys.delete(p);
+    for (const [s, name] of pseudonyms) if (name === p) pseudonyms.delete(s);
+  };
+
+  return {
+    active: true,
+    pseudonym,
+    seal: async (pending, create) => Promise.all(pending.map((p) => sealOne(p, create))),
+    async sameFact(env, p) {
+      const clear = p.clear ?? p.fact;
+      if (env.sealed === undefined) {
+        const strip = (f: Fact) => (f.type === 'SubjectErased' ? canonicalize({ ...f, dataKeys: undefined }) : canonicalize(f));
+        return strip(env.fact) === strip(p.fact);
+      }
+      const original = await opened(env, new Set());
+      return original !== undefined && canonicalize(original) === canonicalize(clear);
+    },
+    async afterRecorded(pending) {
+      for (const p of pending) {
+        if (p.fact.type !== 'SubjectErased') continue;
+        await keyStore.destroy(p.fact.dataKeys ?? []);
+        forget(p.fact.subject);
+      }
+    },
+    async revealer(subject) {
+      const p = await pseudonym(subject);
+      const stream = streamOfSubject(p);
+      const erased = await erasedKeysIn(store, stream);
+      if (erased.any) {
+        forget(p);
+        return { pseudonym: p, erased: true, reveal: (v) => v };
+      }
+      const swaps = new Map<string, string>([[p, subject]]);
+      for await (const ev of store.readStream(stream)) {
+        const env = decodeEnvelope(ev.data);
+        if (E.isLeft(env)) continue;
+        const original = await opened(env.right, erased.keys);
+        if (original === undefined) continue;
+        const sealedFields = env.right.fact as Record<string, unknown>;
+        for (const [field, v] of Object.entries(original as Record<string, unknown>)) {
+          const s = sealedFields[field];
+          if (typeof s === 'string' && s.startsWith(TAG_PREFIX)) swaps.set(s, v as string);
+          if (Array.isArray(s) && Array.isArray(v)) s.forEach((t, i) => typeof t === 'string' && swaps.set(t, v[i] as string));
+        }
+      }
+      const swap = (s: string) => (s.includes(TAG_PREFIX) || s.includes('ps-') ? s.replace(SEALED_TOKEN, (m) => swaps.get(m) ?? m) : s);
+      return { pseudonym: p, erased: false, reveal: (v) => replaceDeep(v, swap) };
+    },
+  };
+};

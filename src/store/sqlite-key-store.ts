@@ -1,0 +1,113 @@
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, fchmodSync, fstatSync, openSync } from 'node:fs';
+import { LedgerError } from '../domain/errors.js';
+import { newDataKeyId, newKey, type DataKey, type KeyStore } from './key-store.js';
+
+// A rollback journal deleted at each commit (never a WAL, which would keep a destroyed key's page
+// until a checkpoint), secure_delete so freed cells are zeroed in place, FULL sync so a key is on
+// disk before any ciphertext under it is.
+const PRAGMAS = ['journal_mode = DELETE', 'secure_delete = ON', 'synchronous = FULL'];
+const SCHEMA = [
+  'CREATE TABLE IF NOT EXISTS ledger_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS data_keys (seq INTEGER PRIMARY KEY, key_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, key BLOB NOT NULL)',
+  'CREATE INDEX IF NOT EXISTS data_keys_subject ON data_keys (subject, seq)',
+];
+
+interface KeyRow {
+  readonly key_id: string;
+  readonly subject: string;
+  readonly key: Buffer;
+}
+
+/** Creates the file 0600 (or checks an existing one is not readable by group or others) before SQLite opens it. */
+const guardFile = (path: string): void => {
+  const fresh = !existsSync(path);
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    if (fresh) fchmodSync(fd, 0o600);
+    const mode = fstatSync(fd).mode;
+    if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+      const shown = (mode & 0o777).toString(8).padStart(4, '0');
+      throw new LedgerError('KEY_INVALID', `key store ${path} is readable by group or others (mode ${shown}): it is refused; run chmod 600 ${path}`, { path, mode: shown });
+    }
+  } finally {
+    closeSync(fd);
+  }
+};
+
+const asKey = (r: KeyRow): DataKey => ({ keyId: r.key_id, subject: r.subject, key: Uint8Array.from(r.key) });
+
+/** The default key store: a SQLite file of its own, mode 0600, apart from the event store. */
+export const sqliteKeyStore = (path: string): KeyStore => {
+  const name = `sqlite-keys:${path}`;
+  let db: Database.Database;
+  try {
+    guardFile(path);
+    db = new Database(path);
+    for (const p of PRAGMAS) db.pragma(p);
+    for (const s of SCHEMA) db.exec(s);
+  } catch (e) {
+    if (e instanceof LedgerError) throw e;
+    throw new LedgerError('STORE_UNAVAILABLE', `${name}: cannot open the key store: ${(e as Error).message}`, { path });
+  }
+  const sql = {
+    secret: db.prepare<[], { secret: Buffer }>('SELECT secret FROM ledger_secret WHERE id = 1'),
+    putSecret: db.prepare<[Buffer]>('INSERT OR IGNORE INTO ledger_secret (id, secret) VALUES (1, ?)'),
+    current: db.prepare<[string], KeyRow>('SELECT key_id, subject, key FROM data_keys WHERE subject = ? ORDER BY seq DESC LIMIT 1'),
+    ofSubject: db.prepare<[string], { key_id: string }>('SELECT key_id FROM data_keys WHERE subject = ? ORDER BY seq'),
+    byId: db.prepare<[string], KeyRow>('SELECT key_id, subject, key FROM data_keys WHERE key_id = ?'),
+    insert: db.prepare<[string, string, Buffer]>('INSERT INTO data_keys (key_id, subject, key) VALUES (?, ?, ?)'),
+    remove: db.prepare<[string]>('DELETE FROM data_keys WHERE key_id = ?'),
+  };
+  let closed = false;
+  const guard = <T>(work: () => T): T => {
+    if (closed) throw new LedgerError('CLOSED', `${name} is closed`);
+    try {
+      return work();
+    } catch (e) {
+      if (e instanceof LedgerError) throw e;
+      throw new LedgerError('STORE_UNAVAILABLE', `${name}: ${(e as Error).message}`, { path });
+    }
+  };
+  // IMMEDIATE: two processes asking for a subject's first key at once get the same one.
+  const secretOnce = db.transaction(() => {
+    sql.putSecret.run(Buffer.from(newKey()));
+    return sql.secret.get()!.secret;
+  });
+  const currentOrNew = db.transaction((subject: string) => {
+    const found = sql.current.get(subject);
+    if (found) return found;
+    const row: KeyRow = { key_id: newDataKeyId(), subject, key: Buffer.from(newKey()) };
+    sql.insert.run(row.key_id, row.subject, row.key);
+    return row;
+  });
+  const removeAll = db.transaction((ids: readonly string[]) => {
+    for (const id of ids) sql.remove.run(id);
+  });
+  let secret: Uint8Array | undefined;
+  return {
+    name,
+    async ledgerSecret() {
+      return (secret ??= guard(() => Uint8Array.from(sql.secret.get()?.secret ?? secretOnce.immediate())));
+    },
+    async currentKey(subject, create) {
+      const row = guard(() => (create ? currentOrNew.immediate(subject) : sql.current.get(subject)));
+      return row === undefined ? undefined : asKey(row);
+    },
+    async keyIdsOf(subject) {
+      return guard(() => sql.ofSubject.all(subject).map((r) => r.key_id));
+    },
+    async keyById(keyId) {
+      const row = guard(() => sql.byId.get(keyId));
+      return row === undefined ? undefined : asKey(row);
+    },
+    async destroy(keyIds) {
+      guard(() => removeAll.immediate(keyIds));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+};
