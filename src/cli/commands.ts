@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { verifyCommand } from './commands/verify.js';
 import { checkpointCommand } from './commands/checkpoint.js';
 import { witnessCommand } from './commands/witness.js';
+import { eraseCommand } from './commands/erase.js';
 
 const TRUST: Command['options'][number] = ['--trust FILE.pub …', 'trust only these keys (several after one flag, or the flag repeated)'];
 const CHECKPOINT: Command['options'][number] = ['--checkpoint FILE …', 'signed checkpoints the log must still hold as its prefix (a deleted, moved or rewritten entry fails)'];
@@ -94,6 +95,20 @@ export const COMMANDS: readonly Command[] = [
     options: [['--subject ID', 'the subject (required)'], AT, ['--json', 'the report as JSON (schemas/report.schema.json)'], TRUST, CHECKPOINT, WITNESS, ...LEDGER_OPTIONS],
     exits: [2, 3, 4],
     run: reportCommand,
+  },
+  {
+    name: 'erase',
+    usage: '--subject ID --key FILE [--at TIME] [--json] [--keys FILE]',
+    summary: "erase a subject: record SubjectErased and destroy its data keys; its sealed facts stay and verify",
+    options: [
+      ['--subject ID', 'the subject (required); the output names it by its pseudonym only'],
+      ['--key FILE', 'the ledger key that signs the SubjectErased (required)'],
+      ['--at TIME', 'when the erasure happened (default now)'],
+      ['--json', 'what was done as JSON: pseudonym, eventId, destroyedKeys'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [3, 4],
+    run: eraseCommand,
   },
   {
     name: 'explain',

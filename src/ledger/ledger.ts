@@ -102,6 +102,8 @@ export interface AuditOptions extends VerifyOptions {
   readonly at?: string | Date;
   /** Keep a verdict for every use and access, not lawful ones grouped. Default false. */
   readonly keepEveryVerdict?: boolean;
+  /** With a key store: show subject ids and sealed text where their keys still exist. Default true; false keeps the report as judged, in pseudonyms and tags. */
+  readonly reveal?: boolean;
 }
 
 /** An audit: integrity first (a report on tampered facts proves nothing), then compliance. */
@@ -316,7 +318,9 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const audit = async (opts: AuditOptions = {}): Promise<AuditResult> => {
     const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false });
-    return { integrity: result, report: complianceReport(state, opts.at ?? clock()), state };
+    const report = complianceReport(state, opts.at ?? clock());
+    // Judged on sealed facts; shown with what the key store can still open (erased subjects stay pseudonyms).
+    return { integrity: result, report: sealing.active && opts.reveal !== false ? (await sealing.revealAll()).reveal(report) : report, state };
   };
 
   // The live view behind check(), the queries and checkpoints: verified as it catches up.

@@ -26,6 +26,8 @@ export interface Sealer {
   afterRecorded(pending: readonly Pending[]): Promise<void>;
   /** The subject's facts opened: tag and pseudonym → clear value, and whether the subject is erased. */
   revealer(subject: string): Promise<Revealer>;
+  /** Every fact of the log that still opens: for the operator's audit, erased subjects left as pseudonyms. */
+  revealAll(): Promise<Revealer>;
 }
 
 export interface Revealer {
@@ -74,7 +76,21 @@ const clearSealer: Sealer = {
   sameFact: async (env, p) => canonicalize(env.fact) === canonicalize(p.fact),
   afterRecorded: async () => undefined,
   revealer: async (s) => ({ pseudonym: s, erased: false, reveal: (v) => v }),
+  revealAll: async () => ({ pseudonym: '', erased: false, reveal: (v) => v }),
 };
+
+/** Records what each pseudonym and tag of an opened fact stands for. */
+const learn = (swaps: Map<string, string>, sealedFact: Fact, original: Fact): void => {
+  const sealedFields = sealedFact as Record<string, unknown>;
+  for (const [field, v] of Object.entries(original as Record<string, unknown>)) {
+    const s = sealedFields[field];
+    if (typeof s === 'string' && s !== v && (s.startsWith(TAG_PREFIX) || s.startsWith('ps-'))) swaps.set(s, v as string);
+    if (Array.isArray(s) && Array.isArray(v)) s.forEach((t, i) => typeof t === 'string' && t.startsWith(TAG_PREFIX) && swaps.set(t, v[i] as string));
+  }
+};
+
+const revealWith = (swaps: ReadonlyMap<string, string>) => <T>(v: T): T =>
+  replaceDeep(v, (s) => (s.includes(TAG_PREFIX) || s.includes('ps-') ? s.replace(SEALED_TOKEN, (m) => swaps.get(m) ?? m) : s));
 
 export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Sealer => {
   if (keyStore === undefined) return clearSealer;
@@ -164,16 +180,31 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
         const env = decodeEnvelope(ev.data);
         if (E.isLeft(env)) continue;
         const original = await opened(env.right, erased.keys);
-        if (original === undefined) continue;
-        const sealedFields = env.right.fact as Record<string, unknown>;
-        for (const [field, v] of Object.entries(original as Record<string, unknown>)) {
-          const s = sealedFields[field];
-          if (typeof s === 'string' && s.startsWith(TAG_PREFIX)) swaps.set(s, v as string);
-          if (Array.isArray(s) && Array.isArray(v)) s.forEach((t, i) => typeof t === 'string' && swaps.set(t, v[i] as string));
-        }
+        if (original !== undefined) learn(swaps, env.right.fact, original);
       }
-      const swap = (s: string) => (s.includes(TAG_PREFIX) || s.includes('ps-') ? s.replace(SEALED_TOKEN, (m) => swaps.get(m) ?? m) : s);
-      return { pseudonym: p, erased: false, reveal: (v) => replaceDeep(v, swap) };
+      return { pseudonym: p, erased: false, reveal: revealWith(swaps) };
+    },
+    async revealAll() {
+      // Two passes: an erasure is recorded after the facts it erases, and none of those may open.
+      const erased = new Set<string>();
+      for await (const ev of store.readAll()) {
+        if (ev.type !== 'SubjectErased') continue;
+        const env = decodeEnvelope(ev.data);
+        if (E.isRight(env) && env.right.fact.type === 'SubjectErased') for (const k of env.right.fact.dataKeys ?? []) erased.add(k);
+      }
+      const swaps = new Map<string, string>();
+      const byId = new Map<string, DataKey | undefined>();
+      for await (const ev of store.readAll()) {
+        const env = decodeEnvelope(ev.data);
+        if (E.isLeft(env) || env.right.sealed === undefined || erased.has(env.right.sealed.key)) continue;
+        const id = env.right.sealed.key;
+        if (!byId.has(id)) byId.set(id, await keyStore.keyById(id));
+        const key = byId.get(id);
+        const original = key === undefined ? undefined : unsealFact(env.right.fact, env.right.sealed, key, env.right.id);
+        if (original !== undefined) learn(swaps, env.right.fact, original);
+      }
+      byId.clear();
+      return { pseudonym: '', erased: false, reveal: revealWith(swaps) };
     },
   };
 };
