@@ -31,9 +31,10 @@ describe.skipIf(!built)('the demo', () => {
 
   it('suggests commands that reproduce exactly what it reported', () => {
     const lines = first.split('\n').filter((l) => l.startsWith('  npx privacy-ledger '));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(5);
     const args = (line: string) => line.replace('  npx privacy-ledger ', '').replace(/\s*>.*$/, '').trim().split(/\s+/);
-    const [verify, audit, report] = lines.map(args);
+    const [verify, audit, report, html] = lines.slice(0, 4).map(args);
+    expect(cli(html!, dir).status).toBe(0);
     expect(audit).toContain('--at');
     expect(cli(verify!, dir).status).toBe(0);
     const json = JSON.parse(cli(audit!, dir).stdout) as { violations: unknown[]; summary: { facts: number } };

@@ -13,6 +13,7 @@ import { demoWorkload, type Planted } from '../demo/workload.js';
 import { printFindings } from '../findings.js';
 import type { Violation } from '../../projection/compliance-types.js';
 import type { FactInput } from '../../domain/facts.js';
+import { writeDemoReports } from '../demo/reports.js';
 
 const BATCH = 1_000;
 
@@ -109,7 +110,7 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   now = Date.parse(workload.auditAt);
   const recordMs = performance.now() - t0;
   const t1 = performance.now();
-  const { integrity, report } = await ledger.audit({ at: workload.auditAt });
+  const { integrity, report, state } = await ledger.audit({ at: workload.auditAt });
   const auditMs = performance.now() - t1;
   await ledger.close();
 
@@ -126,11 +127,16 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   for (const p of workload.planted) console.log(`  ${missed.includes(p) ? 'MISSED' : 'found '} ${p.code.padEnd(31)} ${p.story}`);
   for (const v of unexpected) console.log(`  EXTRA  ${v.code.padEnd(31)} ${v.message}`);
 
+  const [html, ...csvs] = await writeDemoReports(dir, integrity, report, state);
+  console.log(`\nFor a regulator: ${html} (open it in a browser; it loads nothing from anywhere) and ${csvs.join(', ')}.`);
+
   const pub = relative(process.cwd(), key.publicPath) || key.publicPath;
   console.log(`
 The ledger is ${target.where}. Try next:
   npx privacy-ledger verify ${target.args} --trust ${pub}
   npx privacy-ledger audit  ${target.args} --at ${workload.auditAt} --json > audit.json
-  npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt}`);
+  npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt}
+  npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt} --format html --out u-0000.html
+  npx privacy-ledger consents ${target.args} --at ${workload.auditAt} --controller demo-service --withdrawal-method 'Account settings > Privacy' > consents.json`);
   return integrity.findings.length === 0 && missed.length === 0 && unexpected.length === 0 ? 0 : 1;
 };
