@@ -106,21 +106,33 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
   };
   const streamOfSubject = (p: string) => streamOf({ type: 'DataUsed', subject: p } as unknown as Fact);
 
-  /** A subject's live key; a key the ledger recorded as erased (a restored backup) is destroyed again, never used. */
-  const keyOf = async (p: string, create: boolean): Promise<SealingKey | undefined> => {
-    const cached = keys.get(p);
-    if (cached !== undefined) return cached;
-    let key = await keyStore.currentKey(p, false);
-    if (key !== undefined || create) {
+  /**
+   * The live keys of these subjects (pseudonyms), made where missing when `create` (one key store
+   * transaction for the lot). A key the ledger recorded as erased (a key store restored from a
+   * backup) is destroyed again, never used.
+   */
+  const loadKeys = async (subjects: readonly string[], create: boolean): Promise<Map<string, SealingKey>> => {
+    const out = new Map<string, SealingKey>();
+    for (const p of subjects) if (keys.has(p)) out.set(p, keys.get(p)!);
+    const missing = [...new Set(subjects)].filter((p) => !out.has(p));
+    if (missing.length === 0) return out;
+    const found = await keyStore.currentKeys(missing, false);
+    for (const [p] of found) {
       const erased = await erasedKeysIn(store, streamOfSubject(p));
       const stale = (await keyStore.keyIdsOf(p)).filter((id) => erased.keys.has(id));
-      if (stale.length > 0) await keyStore.destroy(stale);
-      key = await keyStore.currentKey(p, create);
+      if (stale.length === 0) continue;
+      await keyStore.destroy(stale);
+      found.delete(p);
+      const rest = await keyStore.currentKeys([p], false);
+      if (rest.has(p)) found.set(p, rest.get(p)!);
     }
-    return key === undefined ? undefined : bounded(keys, p, { key, tagKey: tagKeyOf(key.key) });
+    const absent = missing.filter((p) => !found.has(p));
+    if (create && absent.length > 0) for (const [p, k] of await keyStore.currentKeys(absent, true)) found.set(p, k);
+    for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key) }));
+    return out;
   };
 
-  const sealOne = async (p: Pending, create: boolean): Promise<Pending> => {
+  const sealOne = async (p: Pending, loaded: ReadonlyMap<string, SealingKey>): Promise<Pending> => {
     const owner = sealingSubjectOf(p.fact);
     const names = new Map<string, string>();
     const ids = p.fact.type === 'IncidentDetected' || p.fact.type === 'IncidentSubjectsNotified' ? p.fact.subjects : owner === undefined ? [] : [owner];
@@ -131,7 +143,7 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
       const live = await keyStore.keyIdsOf(ownerName);
       clear = { ...clear, dataKeys: [...new Set([...(clear.dataKeys ?? []), ...live])] } as Fact;
     }
-    const key = ownerName === undefined ? undefined : await keyOf(ownerName, create && clear.type !== 'SubjectErased');
+    const key = ownerName === undefined || clear.type === 'SubjectErased' ? undefined : loaded.get(ownerName);
     const sealed = sealFact(clear, (s) => names.get(s)!, key, p.id);
     return { ...p, clear, fact: sealed.fact, stream: streamOf(sealed.fact), ...(sealed.sealed === undefined ? {} : { sealed: sealed.sealed }) };
   };
@@ -150,7 +162,15 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
   return {
     active: true,
     pseudonym,
-    seal: async (pending, create) => Promise.all(pending.map((p) => sealOne(p, create))),
+    async seal(pending, create) {
+      const owners = new Map<number, string>();
+      for (const p of pending) {
+        const owner = sealingSubjectOf(p.fact);
+        if (owner !== undefined && p.fact.type !== 'SubjectErased') owners.set(p.index, await pseudonym(owner));
+      }
+      const loaded = await loadKeys([...owners.values()], create);
+      return Promise.all(pending.map((p) => sealOne(p, loaded)));
+    },
     async sameFact(env, p) {
       const clear = p.clear ?? p.fact;
       if (env.sealed === undefined) {

@@ -18,8 +18,11 @@ export interface KeyStore {
   readonly name: string;
   /** The secret that names subjects' streams (keyed HMAC); made on first use, shared by every writer, never erased. */
   ledgerSecret(): Promise<Uint8Array>;
-  /** The newest live key of a subject (by pseudonym); with `create`, one is made (durably) when it has none. */
-  currentKey(subject: string, create: boolean): Promise<DataKey | undefined>;
+  /**
+   * The newest live key of each subject (by pseudonym) that has one; with `create`, one is made
+   * for each that has none, all durably before this returns (one transaction for the lot).
+   */
+  currentKeys(subjects: readonly string[], create: boolean): Promise<Map<string, DataKey>>;
   /** Every live key id of a subject: what erasure destroys. */
   keyIdsOf(subject: string): Promise<string[]>;
   /** A live key by its id; undefined once destroyed. */
@@ -49,14 +52,19 @@ export const memoryKeyStore = (): KeyStore => {
       open();
       return (secret ??= newKey());
     },
-    async currentKey(subject, create) {
+    async currentKeys(subjects, create) {
       open();
-      const mine = ofSubject(subject);
-      if (mine.length > 0) return mine[mine.length - 1];
-      if (!create) return undefined;
-      const k: DataKey = { keyId: newDataKeyId(), subject, key: newKey() };
-      keys.set(k.keyId, k);
-      return k;
+      const out = new Map<string, DataKey>();
+      for (const subject of subjects) {
+        const mine = ofSubject(subject);
+        if (mine.length > 0) out.set(subject, mine[mine.length - 1]!);
+        else if (create) {
+          const k: DataKey = { keyId: newDataKeyId(), subject, key: newKey() };
+          keys.set(k.keyId, k);
+          out.set(subject, k);
+        }
+      }
+      return out;
     },
     async keyIdsOf(subject) {
       open();

@@ -74,13 +74,15 @@ export const sqliteKeyStore = (path: string): KeyStore => {
     sql.putSecret.run(Buffer.from(newKey()));
     return sql.secret.get()!.secret;
   });
-  const currentOrNew = db.transaction((subject: string) => {
-    const found = sql.current.get(subject);
-    if (found) return found;
-    const row: KeyRow = { key_id: newDataKeyId(), subject, key: Buffer.from(newKey()) };
-    sql.insert.run(row.key_id, row.subject, row.key);
-    return row;
-  });
+  const currentOrNew = db.transaction((subjects: readonly string[]) =>
+    subjects.map((subject) => {
+      const found = sql.current.get(subject);
+      if (found) return found;
+      const row: KeyRow = { key_id: newDataKeyId(), subject, key: Buffer.from(newKey()) };
+      sql.insert.run(row.key_id, row.subject, row.key);
+      return row;
+    }),
+  );
   const removeAll = db.transaction((ids: readonly string[]) => {
     for (const id of ids) sql.remove.run(id);
   });
@@ -90,9 +92,9 @@ export const sqliteKeyStore = (path: string): KeyStore => {
     async ledgerSecret() {
       return (secret ??= guard(() => Uint8Array.from(sql.secret.get()?.secret ?? secretOnce.immediate())));
     },
-    async currentKey(subject, create) {
-      const row = guard(() => (create ? currentOrNew.immediate(subject) : sql.current.get(subject)));
-      return row === undefined ? undefined : asKey(row);
+    async currentKeys(subjects, create) {
+      const rows = guard(() => (create ? currentOrNew.immediate(subjects) : subjects.map((s) => sql.current.get(s))));
+      return new Map(rows.filter((r): r is KeyRow => r !== undefined).map((r) => [r.subject, asKey(r)]));
     },
     async keyIdsOf(subject) {
       return guard(() => sql.ofSubject.all(subject).map((r) => r.key_id));
