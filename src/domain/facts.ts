@@ -36,6 +36,9 @@ export const PolicyPublished = fact('PolicyPublished', {
   disclosureNoticeDays: NonNegativeNumber,
   incidentReportHours: NonNegativeNumber,
   incidentNoticeHours: NonNegativeNumber,
+}, {
+  erasureDays: NonNegativeNumber,
+  retention: t.array(closedType('RetentionPeriod', { category: Category, days: NonNegativeNumber }, {})),
 });
 export const PolicyNoticeSent = fact('PolicyNoticeSent', { version: FreeText, channel: Channel, audience: Audience });
 export const DataCollected = fact('DataCollected', {

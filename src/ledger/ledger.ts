@@ -110,7 +110,10 @@ export interface AuditOptions extends VerifyOptions {
 export interface AuditResult {
   readonly integrity: VerifyResult;
   readonly report: ComplianceReport;
+  /** The state as judged: subjects by pseudonym, sealed text as tags (with a key store). */
   readonly state: ComplianceState;
+  /** Shows what the key store still opens in anything made from `state` (identity without a key store). */
+  readonly reveal: <T>(value: T) => T;
 }
 
 export interface RecordOptions {
@@ -155,6 +158,8 @@ export interface Ledger {
    * them; every fact of the subject stays, sealed, and verifies as before. Needs a key store.
    */
   erase(subject: string, at?: string | Date): Promise<Erasure>;
+  /** The name a subject's facts are recorded under: its pseudonym with a key store, else its id. */
+  pseudonymOf(subject: string): Promise<string>;
   /** An RFC 9162 consistency proof between two sizes of the log (hex hashes), for a witness. */
   consistencyProof(size1: number, size2: number): Promise<string[]>;
   /** Every event of the store in global order, raw: for audits and projections. */
@@ -320,7 +325,8 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false });
     const report = complianceReport(state, opts.at ?? clock());
     // Judged on sealed facts; shown with what the key store can still open (erased subjects stay pseudonyms).
-    return { integrity: result, report: sealing.active && opts.reveal !== false ? (await sealing.revealAll()).reveal(report) : report, state };
+    const reveal = sealing.active && opts.reveal !== false ? (await sealing.revealAll()).reveal : <T>(v: T): T => v;
+    return { integrity: result, report: reveal(report), state, reveal };
   };
 
   // The live view behind check(), the queries and checkpoints: verified as it catches up.
@@ -404,6 +410,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       const opened = await sealing.revealer(subject);
       return opened.reveal(consentAt(await currentState(), opened.pseudonym, purpose, at));
     },
+    pseudonymOf: (subject) => sealing.pseudonym(subject),
     erase: (subject, at = clock()) => eraseWith({ store, sealing, record: (f) => record(f), writable }, subject, at),
     policyAt: async (at = clock()) => policyAt(await currentState(), at),
     disclosureRegister: async (at = clock()) => disclosureRegister(await currentState(), at),
