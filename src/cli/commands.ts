@@ -11,6 +11,7 @@ import { verifyCommand } from './commands/verify.js';
 import { checkpointCommand } from './commands/checkpoint.js';
 import { witnessCommand } from './commands/witness.js';
 import { eraseCommand } from './commands/erase.js';
+import { retentionCommand } from './commands/retention.js';
 
 const TRUST: Command['options'][number] = ['--trust FILE.pub …', 'trust only these keys (several after one flag, or the flag repeated)'];
 const CHECKPOINT: Command['options'][number] = ['--checkpoint FILE …', 'signed checkpoints the log must still hold as its prefix (a deleted, moved or rewritten entry fails)'];
@@ -145,6 +146,14 @@ export const COMMANDS: readonly Command[] = [
     ],
     exits: [3, 4],
     run: consentsCommand,
+  },
+  {
+    name: 'retention',
+    usage: '[--at TIME] [--json] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
+    summary: 'what must be erased by when: erasure requests and data past its retention, overdue first',
+    options: [AT, ['--json', 'the schedule as JSON'], TRUST, CHECKPOINT, WITNESS, ...LEDGER_OPTIONS],
+    exits: [2, 3, 4],
+    run: retentionCommand,
   },
   {
     name: 'explain',

@@ -37,6 +37,8 @@ export type { Explanation, ExplainedViolation, RuleRef } from './explain.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
 import { subjectReport } from '../projection/subject-report.js';
+import { erasureSchedule, type ErasureDue } from '../projection/rules-retention.js';
+import { toMs } from '../projection/compliance-state.js';
 import type { CheckResult, ComplianceReport, ConsentAt, DisclosureRegister, PolicyInForce, SubjectReport } from '../projection/compliance-types.js';
 
 export interface LedgerOptions {
@@ -158,6 +160,8 @@ export interface Ledger {
    * them; every fact of the subject stays, sealed, and verifies as before. Needs a key store.
    */
   erase(subject: string, at?: string | Date): Promise<Erasure>;
+  /** What must be erased by when (erasure requests, retention periods), judged at `at`, soonest first. */
+  retention(at?: string | Date): Promise<ErasureDue[]>;
   /** The name a subject's facts are recorded under: its pseudonym with a key store, else its id. */
   pseudonymOf(subject: string): Promise<string>;
   /** An RFC 9162 consistency proof between two sizes of the log (hex hashes), for a witness. */
@@ -411,6 +415,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       return opened.reveal(consentAt(await currentState(), opened.pseudonym, purpose, at));
     },
     pseudonymOf: (subject) => sealing.pseudonym(subject),
+    retention: async (at = clock()) => {
+      const due = erasureSchedule(await currentState(), toMs(at));
+      return sealing.active ? (await sealing.revealAll()).reveal(due) : due;
+    },
     erase: (subject, at = clock()) => eraseWith({ store, sealing, record: (f) => record(f), writable }, subject, at),
     policyAt: async (at = clock()) => policyAt(await currentState(), at),
     disclosureRegister: async (at = clock()) => disclosureRegister(await currentState(), at),
