@@ -1,11 +1,13 @@
 /**
  * Append and verify throughput on the embedded store (or an EventStoreDB a user points it at).
- *   npm run bench:append [-- --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://...]
+ *   npm run bench:append [-- --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://...] [--only encryption]
  * With a postgres:// ledger, each measurement runs on SQLite and then on PostgreSQL (a fresh schema
  * each, dropped afterwards), so the two figures and their ratio come from the same run.
  * 100,000 facts across 1,000 subjects in batches of 100 (one subject's facts a batch), durable
  * (synchronous=FULL): a raw insert of the same rows without sealing as the ceiling, then per-event
- * and per-batch signing through the Ledger, then a full verify replay of the per-event ledger.
+ * and per-batch signing through the Ledger, then a full verify replay of the per-event ledger; then
+ * sealing (a key store: pseudonymous streams, AES-256-GCM per subject) against the same run
+ * without, per-event and per-batch, interleaved.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../src/store/open.js';
 import { redactLedgerSpec } from '../src/store/redact.js';
 import { sqliteStore } from '../src/store/sqlite.js';
+import { sqliteKeyStore } from '../src/store/sqlite-key-store.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     inflight: { type: 'string', default: '8' },
     ledger: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -107,7 +111,7 @@ const rawInsert = (work: FactInput[][], path: string): number => {
 };
 
 /** Records every batch through a Ledger, IN_FLIGHT batches at a time (signing runs on the thread pool meanwhile). */
-const sealedAppend = async (work: FactInput[][], target: Target, sqlitePath: string, signing: SigningMode, checkpointEvery?: number) => {
+const sealedAppend = async (work: FactInput[][], target: Target, sqlitePath: string, signing: SigningMode, checkpointEvery?: number, keys?: string) => {
   const fresh = `bench_${signing.replace('-', '_')}_${Date.now().toString(36)}`;
   if (target === 'postgres') benchSchemas.push(fresh);
   const store =
@@ -115,7 +119,11 @@ const sealedAppend = async (work: FactInput[][], target: Target, sqlitePath: str
     : target === 'postgres' ? await openStore(values.ledger!, { schema: fresh })
     : sqliteStore(sqlitePath, { synchronous: 'FULL' });
   // An append-only writer: the cost of returning each verdict is measured by bench:verdicts.
-  const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing, verdicts: false, ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }) });
+  const ledger = await openLedger({
+    store, signer: nodeSigner(randomSeed()), signing, verdicts: false,
+    ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }),
+    ...(keys === undefined ? {} : { keyStore: sqliteKeyStore(keys) }),
+  });
   let next = 0;
   const t = performance.now();
   await Promise.all(
@@ -170,6 +178,26 @@ const dropBenchSchemas = async (): Promise<void> => {
   await client.end();
 };
 
+const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/** Sealing on (a SQLite key store beside the ledger) against off, per signing mode, interleaved twice so drift hits both alike. */
+const encryptionCost = async (work: FactInput[][], dir: string, total: number): Promise<void> => {
+  for (const mode of ['per-event', 'per-batch'] as const) {
+    const runs: Record<'off' | 'on', number[]> = { off: [], on: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const variant of ['off', 'on'] as const) {
+        const path = join(dir, `enc-${mode}-${variant}-${round}.db`);
+        const { ms, ledger } = await sealedAppend(work, targets[0]!, path, mode, undefined, variant === 'on' ? `${path}.keys` : undefined);
+        runs[variant].push(rate(total, ms));
+        await ledger.close();
+      }
+    }
+    const [off, on] = [mean(runs.off), mean(runs.on)];
+    console.log(`${mode}, sealed (key store)     ${fmt(on).padStart(8)} events/s  ${(on / off).toFixed(3)}x the same run without (${fmt(off)}/s; runs ${runs.on.map(fmt).join(', ')} vs ${runs.off.map(fmt).join(', ')})`);
+  }
+  console.log('target: sealing >= 0.85x the same run without');
+};
+
 const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-bench-'));
   const work = batches();
@@ -178,6 +206,7 @@ const main = async () => {
   console.log(`append benchmark: ${fmt(total)} facts, ${fmt(SUBJECTS)} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${where}`);
   console.log(`machine: ${process.version}, ${(await import('node:os')).cpus().length} cores, UV_THREADPOOL_SIZE=${process.env.UV_THREADPOOL_SIZE ?? '4 (default)'}`);
   try {
+    if (values.only === 'encryption') return await encryptionCost(work, dir, total);
     const ceiling = await ed25519Ceilings();
     console.log(`Ed25519 alone, both cores (ceiling)  sign ${fmt(ceiling.sign)}/s, verify ${fmt(ceiling.verify)}/s`);
     const rawMs = esdb ? undefined : rawInsert(work, join(dir, 'raw.db'));
@@ -218,10 +247,10 @@ const main = async () => {
         await ledger.close();
       }
     }
-    const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);
     const [without, withCp] = [mean(cpRuns.without), mean(cpRuns.with)];
     console.log(`per-event, checkpoint every 1,000 ${fmt(withCp).padStart(8)} events/s  ${(withCp / without).toFixed(3)}x the same run without (${fmt(without)}/s; runs ${cpRuns.with.map(fmt).join(', ')} vs ${cpRuns.without.map(fmt).join(', ')})`);
     console.log('targets on 2 cores: per-event >= 25,000/s; per-batch >= 80,000/s and >= 0.5x raw; verify >= 15,000/s; checkpoints every 1,000 events >= 0.95x');
+    await encryptionCost(work, dir, total);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await dropBenchSchemas();

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Fact } from '../domain/facts.js';
 import { streamOf } from '../domain/streams.js';
 import { canonicalize } from '../seal/canonical.js';
-import { pseudonymOf, tagKeyOf, TAG_PREFIX } from '../seal/data-seal.js';
+import { pseudonymOf, tagKeyOf, TAG_PREFIX, type SealedBox } from '../seal/data-seal.js';
 import { decodeEnvelope, type Envelope } from '../seal/envelope.js';
 import { sealFact, sealingSubjectOf, unsealFact, type SealingKey } from '../seal/fact-sealing.js';
 import type { DataKey, KeyStore } from '../store/key-store.js';
@@ -98,12 +98,9 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
   const pseudonyms = new Map<string, string>();
   const keys = new Map<string, SealingKey>();
 
-  const pseudonym = async (subject: string): Promise<string> => {
-    const known = pseudonyms.get(subject);
-    if (known !== undefined) return known;
-    secret ??= await keyStore.ledgerSecret();
-    return bounded(pseudonyms, subject, pseudonymOf(secret, subject));
-  };
+  /** Once the secret is loaded: a map lookup, or one HMAC. */
+  const pseudonymNow = (subject: string, s: Uint8Array): string => pseudonyms.get(subject) ?? bounded(pseudonyms, subject, pseudonymOf(s, subject));
+  const pseudonym = async (subject: string): Promise<string> => pseudonymNow(subject, (secret ??= await keyStore.ledgerSecret()));
   const streamOfSubject = (p: string) => streamOf({ type: 'DataUsed', subject: p } as unknown as Fact);
 
   /**
@@ -128,24 +125,20 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
     }
     const absent = missing.filter((p) => !found.has(p));
     if (create && absent.length > 0) for (const [p, k] of await keyStore.currentKeys(absent, true)) found.set(p, k);
-    for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key) }));
+    for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key), tags: new Map() }));
     return out;
   };
 
-  const sealOne = async (p: Pending, loaded: ReadonlyMap<string, SealingKey>): Promise<Pending> => {
+  /** Seals one fact; synchronous but for a SubjectErased, which first looks up the keys it will destroy. */
+  const sealOne = (p: Pending, loaded: ReadonlyMap<string, SealingKey>, s: Uint8Array, liveKeys?: readonly string[]): Pending => {
     const owner = sealingSubjectOf(p.fact);
-    const names = new Map<string, string>();
-    const ids = p.fact.type === 'IncidentDetected' || p.fact.type === 'IncidentSubjectsNotified' ? p.fact.subjects : owner === undefined ? [] : [owner];
-    for (const s of ids) names.set(s, await pseudonym(s));
-    const ownerName = owner === undefined ? undefined : names.get(owner)!;
     let clear = p.fact;
-    if (clear.type === 'SubjectErased' && ownerName !== undefined) {
-      const live = await keyStore.keyIdsOf(ownerName);
-      clear = { ...clear, dataKeys: [...new Set([...(clear.dataKeys ?? []), ...live])] } as Fact;
-    }
-    const key = ownerName === undefined || clear.type === 'SubjectErased' ? undefined : loaded.get(ownerName);
-    const sealed = sealFact(clear, (s) => names.get(s)!, key, p.id);
-    return { ...p, clear, fact: sealed.fact, stream: streamOf(sealed.fact), ...(sealed.sealed === undefined ? {} : { sealed: sealed.sealed }) };
+    if (clear.type === 'SubjectErased') clear = { ...clear, dataKeys: [...new Set([...(clear.dataKeys ?? []), ...(liveKeys ?? [])])] } as Fact;
+    const key = owner === undefined || clear.type === 'SubjectErased' ? undefined : loaded.get(pseudonymNow(owner, s));
+    const sealed = sealFact(clear, (id) => pseudonymNow(id, s), key, p.id);
+    const out: Pending = { index: p.index, id: p.id, explicit: p.explicit, clear, fact: sealed.fact, stream: streamOf(sealed.fact) };
+    if (sealed.sealed !== undefined) (out as { sealed?: SealedBox }).sealed = sealed.sealed;
+    return out;
   };
 
   const opened = async (env: Envelope, erased: ReadonlySet<string>): Promise<Fact | undefined> => {
@@ -163,13 +156,17 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
     active: true,
     pseudonym,
     async seal(pending, create) {
-      const owners = new Map<number, string>();
+      const s = (secret ??= await keyStore.ledgerSecret());
+      const owners: string[] = [];
+      const erasing = new Map<number, string[]>();
       for (const p of pending) {
         const owner = sealingSubjectOf(p.fact);
-        if (owner !== undefined && p.fact.type !== 'SubjectErased') owners.set(p.index, await pseudonym(owner));
+        if (owner === undefined) continue;
+        if (p.fact.type === 'SubjectErased') erasing.set(p.index, await keyStore.keyIdsOf(pseudonymNow(owner, s)));
+        else owners.push(pseudonymNow(owner, s));
       }
-      const loaded = await loadKeys([...owners.values()], create);
-      return Promise.all(pending.map((p) => sealOne(p, loaded)));
+      const loaded = await loadKeys(owners, create);
+      return pending.map((p) => sealOne(p, loaded, s, erasing.get(p.index)));
     },
     async sameFact(env, p) {
       const clear = p.clear ?? p.fact;

@@ -39,7 +39,18 @@ export interface SealingKey {
   readonly key: DataKey;
   /** tagKeyOf(key.key), derived once per key. */
   readonly tagKey: Uint8Array;
+  /** Tags already computed under this key (actors and recipients repeat): dropped with the key. */
+  readonly tags?: Map<string, string>;
 }
+
+const TAG_CACHE = 256;
+const tagWith = (key: SealingKey, value: string): string => {
+  const known = key.tags?.get(value);
+  if (known !== undefined) return known;
+  const tag = tagOf(key.tagKey, value);
+  if (key.tags !== undefined && key.tags.size < TAG_CACHE) key.tags.set(value, tag);
+  return tag;
+};
 
 /** Seals a fact of one subject: `pseudonym` maps every subject id, `key` is the sealing subject's; bound to the envelope id. */
 export const sealFact = (fact: Fact, pseudonym: (subject: string) => string, key: SealingKey | undefined, eventId: string): SealedFact => {
@@ -52,13 +63,13 @@ export const sealFact = (fact: Fact, pseudonym: (subject: string) => string, key
     const v = original[field];
     if (v === undefined) continue;
     hidden[field] = v;
-    stored[field] = Array.isArray(v) ? v.map((x: string) => tagOf(key.tagKey, x)) : tagOf(key.tagKey, v as string);
+    stored[field] = Array.isArray(v) ? v.map((x: string) => tagWith(key, x)) : tagWith(key, v as string);
   }
   return { fact: stored as Fact, sealed: sealText(key.key, canonicalize(hidden), eventId) };
 };
 
 /** Tags `values` as sealFact would under `key`: for comparing a value to what a sealed fact holds. */
-export const tagsOf = (key: SealingKey, values: readonly string[]): string[] => values.map((v) => tagOf(key.tagKey, v));
+export const tagsOf = (key: SealingKey, values: readonly string[]): string[] => values.map((v) => tagWith(key, v));
 
 /** The original fact, from its sealed form and box; undefined when the box does not open under `key`. */
 export const unsealFact = (stored: Fact, sealed: SealedBox, key: DataKey, eventId: string): Fact | undefined => {
