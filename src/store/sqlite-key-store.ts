@@ -3,10 +3,11 @@ import { closeSync, existsSync, fchmodSync, fstatSync, openSync } from 'node:fs'
 import { LedgerError } from '../domain/errors.js';
 import { newDataKeyId, newKey, type DataKey, type KeyStore } from './key-store.js';
 
-// A rollback journal deleted at each commit (never a WAL, which would keep a destroyed key's page
-// until a checkpoint), secure_delete so freed cells are zeroed in place, FULL sync so a key is on
-// disk before any ciphertext under it is.
-const PRAGMAS = ['journal_mode = DELETE', 'secure_delete = ON', 'synchronous = FULL'];
+// WAL with FULL sync (one fsync a commit, so a key is on disk before any ciphertext under it is),
+// secure_delete so freed cells are zeroed in place, and after every destruction a TRUNCATE
+// checkpoint, so the WAL's older copies of the destroyed key's page are gone too.
+const PRAGMAS = ['journal_mode = WAL', 'secure_delete = ON', 'synchronous = FULL'];
+const CHECKPOINT_TRIES = 50;
 const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS ledger_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret BLOB NOT NULL)',
   'CREATE TABLE IF NOT EXISTS data_keys (seq INTEGER PRIMARY KEY, key_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, key BLOB NOT NULL)',
@@ -87,13 +88,40 @@ export const sqliteKeyStore = (path: string): KeyStore => {
     for (const id of ids) sql.remove.run(id);
   });
   let secret: Uint8Array | undefined;
+  // Group commit: the new keys asked for in one turn of the event loop share one transaction.
+  let queued: { subjects: readonly string[]; resolve(rows: KeyRow[]): void; reject(e: unknown): void }[] = [];
+  const commitKeys = (): void => {
+    const requests = queued;
+    queued = [];
+    try {
+      const rows = guard(() => currentOrNew.immediate(requests.flatMap((r) => r.subjects)));
+      const bySubject = new Map(rows.map((r) => [r.subject, r]));
+      for (const r of requests) r.resolve(r.subjects.map((s) => bySubject.get(s)!));
+    } catch (e) {
+      for (const r of requests) r.reject(e);
+    }
+  };
+  const created = (subjects: readonly string[]): Promise<KeyRow[]> =>
+    new Promise((resolve, reject) => {
+      if (queued.length === 0) setImmediate(commitKeys);
+      queued.push({ subjects, resolve, reject });
+    });
+  /** Folds the WAL into the file and empties it: no older page with a destroyed key is left in it. */
+  const truncateWal = async (): Promise<void> => {
+    for (let i = 0; i < CHECKPOINT_TRIES; i++) {
+      const [r] = guard(() => db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[]);
+      if (r?.busy === 0) return;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    throw new LedgerError('STORE_UNAVAILABLE', `${name}: the keys are deleted, but another connection holds the key store's WAL, where older copies of their pages stay until it lets go; close it and run the erasure again`, { path });
+  };
   return {
     name,
     async ledgerSecret() {
       return (secret ??= guard(() => Uint8Array.from(sql.secret.get()?.secret ?? secretOnce.immediate())));
     },
     async currentKeys(subjects, create) {
-      const rows = guard(() => (create ? currentOrNew.immediate(subjects) : subjects.map((s) => sql.current.get(s))));
+      const rows = create ? await created(subjects) : guard(() => subjects.map((s) => sql.current.get(s)));
       return new Map(rows.filter((r): r is KeyRow => r !== undefined).map((r) => [r.subject, asKey(r)]));
     },
     async keyIdsOf(subject) {
@@ -104,7 +132,9 @@ export const sqliteKeyStore = (path: string): KeyStore => {
       return row === undefined ? undefined : asKey(row);
     },
     async destroy(keyIds) {
+      if (keyIds.length === 0) return;
       guard(() => removeAll.immediate(keyIds));
+      await truncateWal();
     },
     async close() {
       if (closed) return;
