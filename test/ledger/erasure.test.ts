@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLedgerError } from '../../src/domain/errors.js';
 import type { FactInput } from '../../src/domain/facts.js';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
@@ -12,6 +12,19 @@ import type { EventStore } from '../../src/store/port.js';
 import { sqliteKeyStore } from '../../src/store/sqlite-key-store.js';
 import { sqliteStore } from '../../src/store/sqlite.js';
 import { postgresTestStore } from '../helpers/postgres.js';
+import { eventStoreDBStoreFromConnectionString } from '../../src/store/eventstoredb.js';
+import { startEmulator, type Emulator } from '../esdb/emulator.js';
+
+// EventStoreDB: the in-process emulator of its protocol, or the server EVENTSTORE_URL names.
+let emulator: Emulator | undefined;
+let esdbUrl = process.env.EVENTSTORE_URL ?? '';
+beforeAll(async () => {
+  if (esdbUrl === '') {
+    emulator = await startEmulator();
+    esdbUrl = emulator.connectionString;
+  }
+});
+afterAll(async () => emulator?.stop());
 
 // Planted personal strings: none may be found anywhere once the subject is erased.
 const SUBJECT = 'alice-7f3e';
@@ -73,6 +86,11 @@ const memorySetup = (): Setup => {
   const keys = memoryKeyStore();
   return { store: () => store, keys: () => keys };
 };
+const esdbSetup = (): Setup => {
+  const store = eventStoreDBStoreFromConnectionString(esdbUrl, { prefix: `erase${Date.now().toString(36)}-` });
+  const keys = memoryKeyStore();
+  return { store: () => store, keys: () => keys };
+};
 const postgresSetup = (): Setup => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-erase-pg-'));
   const store = postgresTestStore();
@@ -91,6 +109,7 @@ describe.each([
   ['memory', memorySetup],
   ['SQLite', sqliteSetup],
   ['PostgreSQL', postgresSetup],
+  ['EventStoreDB', esdbSetup],
 ])('erasing a subject on %s', (_name, setup) => {
   it('leaves the person nowhere, while verify, checkpoints and the audit verdicts stand as before', async () => {
     const s = setup();
