@@ -190,7 +190,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     const r = cli(['demo', '--dir', join(dir, 'demo'), '--subjects', '120']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('events verify');
-    expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
+    expect(r.stdout).toMatch(/planted 13 violations; the audit found 13 of them on the very fact planted, and nothing else/);
     expect(r.status).toBe(0);
     const refused = cli(['demo', '--dir', join(dir, 'demo'), '--ledger', ledger]);
     expect(refused.stderr).toContain('--ledger takes only an esdb:// or postgres:// server');
