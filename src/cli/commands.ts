@@ -12,6 +12,8 @@ import { checkpointCommand } from './commands/checkpoint.js';
 import { witnessCommand } from './commands/witness.js';
 import { eraseCommand } from './commands/erase.js';
 import { retentionCommand } from './commands/retention.js';
+import { proveCommand } from './commands/prove.js';
+import { verifyBundleCommand } from './commands/verify-bundle.js';
 
 const TRUST: Command['options'][number] = ['--trust FILE.pub …', 'trust only these keys (several after one flag, or the flag repeated)'];
 const CHECKPOINT: Command['options'][number] = ['--checkpoint FILE …', 'signed checkpoints the log must still hold as its prefix (a deleted, moved or rewritten entry fails)'];
@@ -184,6 +186,33 @@ export const COMMANDS: readonly Command[] = [
     ],
     exits: [3, 4],
     run: witnessCommand,
+  },
+  {
+    name: 'prove',
+    usage: '--event ID --out FILE [--checkpoint FILE] [--trust FILE.pub …] [--key FILE]',
+    summary: 'a verdict bundle: one use, disclosure or access, its verdict and every fact it rests on, tied to a signed checkpoint',
+    options: [
+      ['--event ID', 'the DataUsed, DataDisclosed or PersonnelAccessed to prove (required)'],
+      ['--out FILE', 'where to write the bundle (required); it holds that subject\'s facts: personal data'],
+      ['--checkpoint FILE', 'the signed checkpoint to tie it to (default: the latest the ledger recorded that covers the event)'],
+      ['--key FILE', 'the ledger key, to sign a checkpoint when none covers the event yet'],
+      TRUST,
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [3, 4],
+    run: proveCommand,
+  },
+  {
+    name: 'verify-bundle',
+    usage: 'FILE --trust LEDGER.pub … [--witness W.pub …] [--json]',
+    summary: 'check a verdict bundle with public keys alone and re-derive its verdict with the rules; no ledger needed',
+    options: [
+      ['--trust FILE.pub …', "the ledger's public key(s) (required): keys in the bundle count only when one of these endorsed them"],
+      ['--witness FILE.pub …', 'witnesses whose cosignature the checkpoint must carry'],
+      ['--json', 'every check and the re-derived verdict as JSON'],
+    ],
+    exits: [3],
+    run: verifyBundleCommand,
   },
   {
     name: 'demo',

@@ -14,10 +14,9 @@ export const ledgerOptions = {
   keys: { type: 'string' },
 } as const;
 
-/** Where the data keys live when --keys is not given: beside a SQLite ledger, else in the working folder. */
-export const DEFAULT_KEY_STORE = './privacy-ledger.keys';
-export const keyStorePathOf = (values: { ledger?: string; keys?: string }): string =>
-  values.keys ?? (values.ledger !== undefined && (isEventStoreDBSpec(values.ledger) || isPostgresSpec(values.ledger)) ? DEFAULT_KEY_STORE : `${values.ledger ?? DEFAULT_LEDGER_PATH}.keys`);
+/** Where the data keys live: --keys, else beside a SQLite ledger; a server ledger has none unless --keys names one. */
+export const keyStorePathOf = (values: { ledger?: string; keys?: string }): string | undefined =>
+  values.keys ?? (values.ledger !== undefined && (isEventStoreDBSpec(values.ledger) || isPostgresSpec(values.ledger)) ? undefined : `${values.ledger ?? DEFAULT_LEDGER_PATH}.keys`);
 
 /**
  * The key store a command uses: `create` for writers of subjects' facts (import, erase), which
@@ -32,7 +31,7 @@ export type KeyStoreUse = 'create' | 'existing' | 'none';
  */
 const openKeyStore = async (values: { ledger?: string; keys?: string }, use: KeyStoreUse, store: EventStore): Promise<KeyStore | undefined> => {
   const path = keyStorePathOf(values);
-  if (use === 'none' || (!existsSync(path) && (use === 'existing' || (await store.lastEvent('keys')) !== undefined))) return undefined;
+  if (path === undefined || use === 'none' || (!existsSync(path) && (use === 'existing' || (await store.lastEvent('keys')) !== undefined))) return undefined;
   const { sqliteKeyStore } = await import('../store/sqlite-key-store.js');
   return sqliteKeyStore(path);
 };

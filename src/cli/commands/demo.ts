@@ -14,6 +14,7 @@ import { printFindings } from '../findings.js';
 import type { Violation } from '../../projection/compliance-types.js';
 import type { FactInput } from '../../domain/facts.js';
 import { writeDemoReports } from '../demo/reports.js';
+import { writeDemoBundles } from '../demo/bundles.js';
 
 const BATCH = 1_000;
 
@@ -112,15 +113,16 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   const t0 = performance.now();
   await recordAsIfLive(workload.facts, (ms) => (now = ms), (batch) => ledger.record(batch));
   now = Date.parse(workload.auditAt);
+  // A signed checkpoint of the sixty days: what the verdict bundles below are tied to.
+  await ledger.checkpoint();
   const recordMs = performance.now() - t0;
   const t1 = performance.now();
   const { integrity, report, state } = await ledger.audit({ at: workload.auditAt });
   const auditMs = performance.now() - t1;
-  await ledger.close();
 
   console.log(`  recorded, each fact signed (Ed25519) and hash-chained, in ${(recordMs / 1000).toFixed(1)} s; verified and audited in ${(auditMs / 1000).toFixed(1)} s\n`);
   console.log(integrity.findings.length === 0
-    ? `Integrity: all ${n(integrity.checked)} events verify (the ${n(workload.facts.length)} facts, and ${n(integrity.checked - workload.facts.length)} the ledger records itself: its key and its policy) — every signature against the demo's public key, every chain link.\n`
+    ? `Integrity: all ${n(integrity.checked)} events verify (the ${n(workload.facts.length)} facts, and ${n(integrity.checked - workload.facts.length)} the ledger records itself: its key, its policy and a checkpoint) — every signature against the demo's public key, every chain link.\n`
     : `Integrity: ${integrity.findings.length} finding(s)!`);
   printFindings(integrity.findings, (l) => console.log('  ' + l));
   console.log(renderAuditTable(report));
@@ -135,6 +137,8 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   console.log(`\nFor a regulator: ${html} (open it in a browser; it loads nothing from anywhere) and ${csvs.join(', ')}.`);
 
   const pub = relative(process.cwd(), key.publicPath) || key.publicPath;
+  const bundles = await writeDemoBundles(ledger, dir, report, workload.planted, pub);
+  await ledger.close();
   console.log(`
 The ledger is ${target.where}. Try next:
   npx privacy-ledger verify ${target.args} --trust ${pub}
@@ -142,5 +146,6 @@ The ledger is ${target.where}. Try next:
   npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt}
   npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt} --format html --out u-0000.html
   npx privacy-ledger consents ${target.args} --at ${workload.auditAt} --controller demo-service --withdrawal-method 'Account settings > Privacy' > consents.json`);
+  console.log(bundles.join('\n'));
   return integrity.findings.length === 0 && missed.length === 0 && unexpected.length === 0 ? 0 : 1;
 };

@@ -15,6 +15,7 @@ export const eraseCommand = async (args: readonly string[]): Promise<number> => 
   required(values.key, '--key FILE');
   const at = values.at === undefined ? undefined : evaluationTime(values.at);
   const keys = keyStorePathOf(values);
+  if (keys === undefined) throw new LedgerError('INVALID_INPUT', "a server ledger's key store is named with --keys FILE: without the subject's keys there is nothing to destroy");
   if (!existsSync(keys)) {
     throw new LedgerError('INVALID_INPUT', `no key store at ${keys} (--keys FILE): without the subject's keys there is nothing to destroy`, { keys });
   }
