@@ -12,6 +12,7 @@ import type { EventStore } from '../../src/store/port.js';
 import { sqliteKeyStore } from '../../src/store/sqlite-key-store.js';
 import { sqliteStore } from '../../src/store/sqlite.js';
 import { postgresTestStore } from '../helpers/postgres.js';
+import { verifyBundle } from '../../src/verify.js';
 import { eventStoreDBStoreFromConnectionString } from '../../src/store/eventstoredb.js';
 import { startEmulator, type Emulator } from '../esdb/emulator.js';
 
@@ -130,6 +131,8 @@ describe.each([
 
     const checkpoint = await ledger.checkpoint();
     const auditBefore = await ledger.audit({ at: now });
+    const consentUse = recorded[2]!.id;
+    const bundleBefore = JSON.stringify(await ledger.prove(consentUse, { checkpoint: checkpoint.note }));
     const erasure = await ledger.erase(SUBJECT);
     expect(erasure.destroyedKeys.length).toBe(1);
     expect(erasure.pseudonym).toMatch(/^ps-[0-9a-f]{32}$/);
@@ -146,6 +149,17 @@ describe.each([
       [erasure.pseudonym, 'consent'], [erasure.pseudonym, 'collection-purpose'], [erasure.pseudonym, undefined],
     ]);
     expect(auditAfter.report.violations.filter((v) => mine.has(v.eventId)).map((v) => v.code)).toEqual(['USE_WITHOUT_COLLECTION']);
+
+    // A verdict bundle carries the envelopes as stored: made before or after the erasure, it verifies
+    // with public keys alone and re-derives the same verdict, and names no one.
+    const trust = [{ keyId: signer.keyId, publicKey: signer.publicKey }];
+    const bundleAfter = JSON.stringify(await ledger.prove(consentUse, { checkpoint: checkpoint.note }));
+    for (const b of [bundleBefore, bundleAfter]) {
+      const r = await verifyBundle(b, { trust });
+      expect(r.failed).toEqual([]);
+      expect(r.derived).toMatchObject({ verdict: 'ok', basis: 'consent' });
+    }
+    expectNone(bundleAfter, 'the bundle after erasure');
 
     const report = await ledger.subjectReport(SUBJECT, now);
     expect(report.erased).toBe(clock().toISOString());
