@@ -1,6 +1,6 @@
 /**
  * Append and verify throughput on the embedded store (or an EventStoreDB a user points it at).
- *   npm run bench:append [-- --runs 5 --quick --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://...]
+ *   npm run bench:append [-- --runs 5 --quick --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://... --only encryption]
  * 100,000 facts across 1,000 subjects in batches of 100 (one subject's facts a batch), durable
  * (synchronous=FULL). Variants, interleaved by the harness, each on a fresh store: the Ed25519
  * ceilings (sign and verify alone, the shapes the ledger uses), a raw insert of the same rows
@@ -8,6 +8,8 @@
  * ledger, per-batch signing, and per-event with an automatic checkpoint every 1,000 events.
  * With a postgres:// ledger the sealed variants run on SQLite and on PostgreSQL (a fresh schema
  * each run, dropped after it), so both columns and their ratio come from one invocation.
+ * Then encryption (a key store: pseudonymous streams, AES-256-GCM per subject) against the same
+ * runs without, per-event and per-batch; `--only encryption` runs just those four.
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +22,7 @@ import { nodeSigner, nodeVerifier, randomSeed } from '../src/seal/signers.js';
 import { isEventStoreDBSpec, isPostgresSpec, openStore } from '../src/store/open.js';
 import { redactLedgerSpec } from '../src/store/redact.js';
 import { sqliteStore } from '../src/store/sqlite.js';
+import { sqliteKeyStore } from '../src/store/sqlite-key-store.js';
 import { appendWorkload, countFacts, rawInsert } from './append-workload.js';
 import { HARNESS_OPTIONS, harnessArgs, runAndReport } from './harness-cli.js';
 import type { RatioSpec, RunContext, Variant } from './harness.js';
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '100' },
     inflight: { type: 'string', default: '8' },
     ledger: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 const args = harnessArgs(values);
@@ -58,7 +62,11 @@ const F = {
   perBatch: 'sealed + signed, per-batch',
   replay: 'verify replay, per-event sigs',
   checkpoints: 'per-event, checkpoint every 1,000',
+  encryptedPerEvent: 'sealed + signed + encrypted, per-event',
+  encryptedPerBatch: 'sealed + signed + encrypted, per-batch',
 } as const;
+if (values.only !== undefined && values.only !== 'encryption') throw new Error(`--only takes "encryption", not "${values.only}"`);
+const onlyEncryption = values.only === 'encryption';
 
 /** A fresh store for one run: a file in the run's directory, a new PostgreSQL schema, a new ESDB prefix. */
 const freshStore = async (ctx: RunContext, target: Target, tag: string) => {
@@ -74,16 +82,27 @@ const recordAll = async (ledger: Ledger): Promise<void> => {
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => { while (next < work.length) await ledger.record(work[next++]!); }));
 };
 
-const sealed = (target: Target, signing: SigningMode, checkpointEvery?: number): Variant => ({
-  name: `${signing}${checkpointEvery === undefined ? '' : ` + checkpoints`} ${target}`,
+const sealed = (target: Target, signing: SigningMode, checkpointEvery?: number, encrypted = false): Variant => ({
+  name: `${signing}${checkpointEvery === undefined ? '' : ` + checkpoints`}${encrypted ? ' + encryption' : ''} ${target}`,
   run: async (ctx) => {
-    const { store, drop } = await freshStore(ctx, target, `${signing.replace('-', '_')}${checkpointEvery ?? ''}`);
+    const tag = `${signing.replace('-', '_')}${checkpointEvery ?? ''}${encrypted ? '_enc' : ''}`;
+    const { store, drop } = await freshStore(ctx, target, tag);
     // An append-only writer: the cost of returning each verdict is measured by bench:verdicts.
-    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), signing, verdicts: false, ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }) });
+    const ledger = await openLedger({
+      store,
+      signer: nodeSigner(randomSeed()),
+      signing,
+      verdicts: false,
+      ...(checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: checkpointEvery } }),
+      ...(encrypted ? { keyStore: sqliteKeyStore(join(ctx.dir, `${tag}.keys`)) } : {}),
+    });
     try {
-      const figure = checkpointEvery !== undefined ? F.checkpoints : signing === 'per-event' ? F.perEvent : F.perBatch;
+      const figure =
+        checkpointEvery !== undefined ? F.checkpoints
+        : encrypted ? (signing === 'per-event' ? F.encryptedPerEvent : F.encryptedPerBatch)
+        : signing === 'per-event' ? F.perEvent : F.perBatch;
       await ctx.time({ figure: on(figure, target), count: total, unit: 'events' }, () => recordAll(ledger));
-      if (signing === 'per-event' && checkpointEvery === undefined) {
+      if (signing === 'per-event' && checkpointEvery === undefined && !encrypted && !onlyEncryption) {
         const verified = await ctx.time({ figure: on(F.replay, target), count: (r: { checked: number }) => r.checked, unit: 'events' }, () => ledger.verify());
         if (verified.findings.length > 0) throw new Error(`the benchmark ledger does not verify: ${verified.findings[0]!.code} ${verified.findings[0]!.message}`);
       }
@@ -163,14 +182,22 @@ const postgresSettings = async (): Promise<string> => {
   }
 };
 
-const variants: Variant[] = [
-  ed25519Ceilings,
-  ...(esdb ? [] : [rawVariant]),
-  ...targets.flatMap((t) => [sealed(t, 'per-event'), sealed(t, 'per-batch')]),
-  sealed(targets[0]!, 'per-event', 1_000),
+const encryption: Variant[] = [sealed(targets[0]!, 'per-event', undefined, true), sealed(targets[0]!, 'per-batch', undefined, true)];
+const variants: Variant[] = onlyEncryption
+  ? [sealed(targets[0]!, 'per-event'), sealed(targets[0]!, 'per-batch'), ...encryption]
+  : [
+      ed25519Ceilings,
+      ...(esdb ? [] : [rawVariant]),
+      ...targets.flatMap((t) => [sealed(t, 'per-event'), sealed(t, 'per-batch')]),
+      sealed(targets[0]!, 'per-event', 1_000),
+      ...encryption,
+    ];
+const encryptionRatios: RatioSpec[] = [
+  { of: on(F.encryptedPerEvent, targets[0]!), to: on(F.perEvent, targets[0]!), label: 'encrypted / without, per-event (target >= 0.85)' },
+  { of: on(F.encryptedPerBatch, targets[0]!), to: on(F.perBatch, targets[0]!), label: 'encrypted / without, per-batch (target >= 0.85)' },
 ];
 
-const ratios: RatioSpec[] = [
+const ratios: RatioSpec[] = onlyEncryption ? encryptionRatios : [
   ...targets.flatMap((t): RatioSpec[] => [
     ...(esdb ? [] : [{ of: on(F.perEvent, t), to: F.raw, ceiling: true }, { of: on(F.perBatch, t), to: F.raw, ceiling: true }]),
     { of: on(F.perEvent, t), to: F.sign, ceiling: true },
@@ -178,6 +205,7 @@ const ratios: RatioSpec[] = [
   ]),
   ...(postgres ? [F.perEvent, F.perBatch, F.replay].map((f) => ({ of: on(f, 'postgres'), to: on(f, 'sqlite'), label: `${f}: PostgreSQL / SQLite` })) : []),
   { of: on(F.checkpoints, targets[0]!), to: on(F.perEvent, targets[0]!), label: 'checkpoint every 1,000 / without (target >= 0.95)' },
+  ...encryptionRatios,
 ];
 
 const where = esdb ? redactLedgerSpec(values.ledger!) : postgres ? `SQLite WAL synchronous=FULL, and ${await postgresSettings()}` : 'SQLite WAL synchronous=FULL';
@@ -190,4 +218,4 @@ await runAndReport(
   },
   args,
 );
-console.log('targets on 2 cores: per-event >= 25,000/s; per-batch >= 80,000/s and >= 0.5x raw; verify >= 15,000/s; checkpoints every 1,000 events >= 0.95x');
+console.log('targets on 2 cores: per-event >= 25,000/s; per-batch >= 80,000/s and >= 0.5x raw; verify >= 15,000/s; checkpoints every 1,000 events >= 0.95x; encryption >= 0.85x');

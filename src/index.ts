@@ -25,10 +25,12 @@ export { decodeStored, duplicateKey, storedTextOf } from './seal/strict-json.js'
 export { integrityChecker, type IntegrityCode, type IntegrityFinding, type IntegrityOptions } from './seal/verify.js';
 export * from './store/port.js';
 export { memoryStore } from './store/memory.js';
+export { memoryKeyStore, type KeyStore, type DataKey } from './store/key-store.js';
+export { pseudonymOf, type SealedBox } from './seal/data-seal.js';
 // The durable stores are entry points of their own (privacy-ledger/sqlite, /eventstoredb, /postgres),
 // so that this one loads no database client; openStore loads the one a connection string names.
 export { openStore, DEFAULT_LEDGER_PATH } from './store/open.js';
 export { parseConnectionString, redactLedgerSpec, type ParsedConnectionString } from './store/redact.js';
 export * from './projection/index.js';
-export { openLedger, type Ledger, type LedgerOptions, type Recorded, type LawfulRecord, type Explanation, type ExplainedViolation, type RuleRef, type VerifyResult } from './ledger/ledger.js';
+export { openLedger, type Ledger, type LedgerOptions, type Recorded, type LawfulRecord, type Explanation, type ExplainedViolation, type RuleRef, type VerifyResult, type Erasure } from './ledger/ledger.js';
 export { parseFactLines, type LineError, type ParsedFacts } from './ledger/import.js';

@@ -100,8 +100,9 @@ export const renderSubjectReport = (r: SubjectReport): string => {
   const uses = r.used.reduce((k, u) => k + u.count, 0);
   const out = [
     `Subject access report for ${r.subject}, at ${when(r.at)} UTC`,
+    ...(r.erased === undefined ? [] : ['  ERASED: its data keys are destroyed; the facts below are shown sealed, by pseudonym and tag']),
     ...(r.erasureRequested === undefined
-      ? []
+      ? r.erased === undefined ? [] : [`  erased ${when(r.erased)}`]
       : [`  erasure requested ${when(r.erasureRequested)}${r.erased === undefined ? ', not yet carried out' : `, erased ${when(r.erased)}`}`]),
     '',
     `Collected (${r.collected.length})`,

@@ -18,6 +18,7 @@ export interface Command {
 export const LEDGER_OPTIONS: Command['options'] = [
   ['--ledger PATH|esdb://…', 'the ledger: a SQLite file (default ./privacy-ledger.db) or an EventStoreDB connection string'],
   ['--prefix P', 'stream prefix on EventStoreDB'],
+  ['--keys FILE', "the key store of subjects' data keys (default LEDGER.keys beside a SQLite ledger; a server ledger is sealed only with --keys)"],
 ];
 
 const EXIT_MEANING: Record<number, string> = {

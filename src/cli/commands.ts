@@ -10,6 +10,8 @@ import { reportCommand } from './commands/report.js';
 import { verifyCommand } from './commands/verify.js';
 import { checkpointCommand } from './commands/checkpoint.js';
 import { witnessCommand } from './commands/witness.js';
+import { eraseCommand } from './commands/erase.js';
+import { retentionCommand } from './commands/retention.js';
 import { proveCommand } from './commands/prove.js';
 import { verifyBundleCommand } from './commands/verify-bundle.js';
 
@@ -112,6 +114,20 @@ export const COMMANDS: readonly Command[] = [
     run: reportCommand,
   },
   {
+    name: 'erase',
+    usage: '--subject ID --key FILE [--at TIME] [--json] [--keys FILE]',
+    summary: "erase a subject: record SubjectErased and destroy its data keys; its sealed facts stay and verify",
+    options: [
+      ['--subject ID', 'the subject (required); the output names it by its pseudonym only'],
+      ['--key FILE', 'the ledger key that signs the SubjectErased (required)'],
+      ['--at TIME', 'when the erasure happened (default now)'],
+      ['--json', 'what was done as JSON: pseudonym, eventId, destroyedKeys'],
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [3, 4],
+    run: eraseCommand,
+  },
+  {
     name: 'consents',
     usage: '--controller ID --withdrawal-method TEXT [--subject ID] [--at TIME] [--format iso27560] [--out FILE] [--trust FILE.pub …]',
     summary: 'consent records in the shape of ISO/IEC TS 27560 with DPV terms (schemas/iso27560-consent-records.schema.json)',
@@ -132,6 +148,14 @@ export const COMMANDS: readonly Command[] = [
     ],
     exits: [3, 4],
     run: consentsCommand,
+  },
+  {
+    name: 'retention',
+    usage: '[--at TIME] [--json] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
+    summary: 'what must be erased by when: erasure requests and data past its retention, overdue first',
+    options: [AT, ['--json', 'the schedule as JSON'], TRUST, CHECKPOINT, WITNESS, ...LEDGER_OPTIONS],
+    exits: [2, 3, 4],
+    run: retentionCommand,
   },
   {
     name: 'explain',

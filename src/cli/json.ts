@@ -2,6 +2,7 @@ import type { IntegrityFinding } from '../seal/verify.js';
 import type { VerifyResult } from '../ledger/ledger.js';
 import type { ComplianceReport, SubjectReport, ViolationCode } from '../projection/compliance-types.js';
 import { RULE_CATALOGUE } from '../projection/rules-catalogue.js';
+import type { ErasureDue } from '../projection/rules-retention.js';
 import type { RegisteredKey } from '../ledger/key-registry.js';
 import type { Explanation } from '../ledger/explain.js';
 
@@ -74,6 +75,9 @@ const rulesNamed = (report: ComplianceReport) =>
 
 export const auditJson = (integrity: VerifyResult, report: ComplianceReport) =>
   document('audit', integrity.store, { at: report.summary.at, integrity: integrityJson(integrity), ...report, rules: rulesNamed(report) });
+
+export const retentionJson = (integrity: VerifyResult, at: string, due: readonly ErasureDue[]) =>
+  document('retention', integrity.store, { at, integrity: integrityJson(integrity), due });
 
 export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
   document('report', integrity.store, { integrity: integrityJson(integrity), ...report });

@@ -36,6 +36,9 @@ export const PolicyPublished = fact('PolicyPublished', {
   disclosureNoticeDays: NonNegativeNumber,
   incidentReportHours: NonNegativeNumber,
   incidentNoticeHours: NonNegativeNumber,
+}, {
+  erasureDays: NonNegativeNumber,
+  retention: t.array(closedType('RetentionPeriod', { category: Category, days: NonNegativeNumber }, {})),
 });
 export const PolicyNoticeSent = fact('PolicyNoticeSent', { version: FreeText, channel: Channel, audience: Audience });
 export const DataCollected = fact('DataCollected', {
@@ -90,7 +93,9 @@ export const IncidentSubjectsNotified = fact('IncidentSubjectsNotified', {
   subjects: nonEmptyArray(SubjectId, 'Subjects'),
 });
 export const ErasureRequested = fact('ErasureRequested', { subject: SubjectId });
-export const SubjectErased = fact('SubjectErased', { subject: SubjectId });
+// dataKeys: the ids of the subject's data keys this erasure destroyed (filled in by the ledger), so a
+// key store restored from a backup can never bring one back.
+export const SubjectErased = fact('SubjectErased', { subject: SubjectId }, { dataKeys: t.array(SubjectId) });
 // A raw Ed25519 public key, 32 bytes as 64 hex characters.
 const PublicKeyHex = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'PublicKeyHex');
 export const KeyRegistered = fact('KeyRegistered', { keyId: SubjectId, publicKey: PublicKeyHex, owner: FreeText });

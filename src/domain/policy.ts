@@ -22,6 +22,16 @@ export interface Policy {
   readonly disclosureNoticeDays: number;
   readonly incidentReportHours: number;
   readonly incidentNoticeHours: number;
+  /** Days within which an ErasureRequested must be carried out (SubjectErased), else ERASURE_OVERDUE. Absent: no deadline. */
+  readonly erasureDays?: number;
+  /** How long data of a category may be kept after its last collection without erasure, else RETENTION_EXCEEDED; the most specific entry covering a category applies. */
+  readonly retention?: readonly RetentionPeriod[];
+}
+
+/** A retention period: data of `category` (and the categories under it) kept at most `days`. */
+export interface RetentionPeriod {
+  readonly category: string;
+  readonly days: number;
 }
 
 /** The seed privacy policy, as shipped (summarised at the top of the README). */
@@ -45,6 +55,14 @@ export const seedPolicy: Policy = {
   disclosureNoticeDays: 30,
   incidentReportHours: 72,
   incidentNoticeHours: 72,
+  // GDPR Art. 12(3): a request answered within one month.
+  erasureDays: 30,
+  // Conservative: three years for account data unless said otherwise; precise location, the most
+  // revealing, thirty days.
+  retention: [
+    { category: 'user', days: 1095 },
+    { category: 'user.location', days: 30 },
+  ],
 };
 
 /** The `PolicyPublished` fact that puts `policy` in force. */
@@ -60,6 +78,8 @@ export const policyPublished = (policy: Policy, at: string = policy.effectiveAt)
     disclosureNoticeDays: policy.disclosureNoticeDays,
     incidentReportHours: policy.incidentReportHours,
     incidentNoticeHours: policy.incidentNoticeHours,
+    ...(policy.erasureDays === undefined ? {} : { erasureDays: policy.erasureDays }),
+    ...(policy.retention === undefined ? {} : { retention: policy.retention.map((r) => ({ ...r })) }),
   }) as PolicyPublished;
 
 /** The policy a `PolicyPublished` fact puts in force (collection sources are the closed set of the codec). */
@@ -73,4 +93,6 @@ export const policyOf = (f: PolicyPublished): Policy => ({
   disclosureNoticeDays: f.disclosureNoticeDays,
   incidentReportHours: f.incidentReportHours,
   incidentNoticeHours: f.incidentNoticeHours,
+  ...(f.erasureDays === undefined ? {} : { erasureDays: f.erasureDays }),
+  ...(f.retention === undefined ? {} : { retention: f.retention }),
 });

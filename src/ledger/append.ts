@@ -8,6 +8,7 @@ import type { Signer } from '../seal/signers.js';
 import type { EventStore, StreamAppend } from '../store/port.js';
 import type { CheckResult } from '../projection/compliance-types.js';
 import { readHead, type HeadCache } from './heads.js';
+import type { SealedBox } from '../seal/data-seal.js';
 
 /** A decoded fact on its way into the ledger. */
 export interface Pending {
@@ -16,8 +17,13 @@ export interface Pending {
   readonly id: string;
   /** The caller gave the id: it may be a retry of something already recorded. */
   readonly explicit: boolean;
+  /** The fact as its envelope will carry it (sealed, when the ledger has a key store). */
   readonly fact: Fact;
   readonly stream: string;
+  /** The fact as given, when sealing changed it: what an idempotent retry is compared with. */
+  readonly clear?: Fact;
+  /** Its personal fields under its subject's key. */
+  readonly sealed?: SealedBox;
 }
 
 /** What record() did with one fact. */
@@ -47,6 +53,8 @@ export interface AppenderOptions {
   readonly mode: SigningMode;
   readonly heads: HeadCache;
   readonly maxRetries: number;
+  /** Whether a stored envelope records the same fact as a pending one; default: canonical equality of the facts. */
+  readonly sameFact?: (env: Envelope, p: Pending) => Promise<boolean>;
 }
 
 /** How one call appends: on the heads its caller read (and judged by), and whether a lost race is retried. */
@@ -92,7 +100,8 @@ interface Run {
  * store can (appendMany), in the caller's order; re-reads heads and retries after a lost race
  * or a dropped connection, never appending a fact twice.
  */
-export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries }: AppenderOptions): Appender => {
+export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries, sameFact }: AppenderOptions): Appender => {
+  const same = sameFact ?? (async (env: Envelope, p: Pending) => canonicalize(env.fact) === canonicalize(p.fact));
   /** Envelopes already in `stream` whose ids are among `ids`, scanning from `fromRevision`. */
   const recordedIn = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
     const found = new Map<string, Envelope>();
@@ -116,7 +125,7 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
         for (const p of mine) {
           const env = found.get(p.id);
           if (!env) continue;
-          if (canonicalize(env.fact) !== canonicalize(p.fact)) {
+          if (!(await same(env, p))) {
             throw new LedgerError('DUPLICATE_EVENT_ID', `event id ${p.id} is already recorded in "${stream}" for a different fact`, { id: p.id, stream });
           }
           out.set(p.index, asRecorded(env, true));
@@ -142,6 +151,7 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
       run.expected = head ? BigInt(head.revision) : 'no_stream';
       const chained = chainWithText(run.facts.map((p) => p.fact), {
         ledger: identity, stream: run.stream, head, keyId: signer.keyId, recordedAt, ids: run.facts.map((p) => p.id), backfill,
+        ...(run.facts.some((p) => p.sealed !== undefined) ? { sealed: run.facts.map((p) => p.sealed) } : {}),
       });
       run.envelopes = chained.map((c) => c.envelope);
       run.bodyTexts = chained.map((c) => c.bodyText);

@@ -25,6 +25,10 @@ import { checkOrigin, newOrigin, readIdentity } from './identity.js';
 import { signCheckpoint } from './log-checkpoints.js';
 import { logTracker, type LogTracker } from './log-tracker.js';
 import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
+import { sealer } from './sealer.js';
+import { eraseWith, type Erasure } from './erase.js';
+import type { KeyStore } from '../store/key-store.js';
+export type { Erasure } from './erase.js';
 
 export type { VerifyResult } from './verified-view.js';
 
@@ -35,6 +39,8 @@ export type { Explanation, ExplainedViolation, RuleRef } from './explain.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import { checkFact, consentAt, disclosureRegister, policyAt } from '../projection/queries.js';
 import { subjectReport } from '../projection/subject-report.js';
+import { erasureSchedule, type ErasureDue } from '../projection/rules-retention.js';
+import { toMs } from '../projection/compliance-state.js';
 import type { CheckResult, ComplianceReport, ConsentAt, DisclosureRegister, PolicyInForce, SubjectReport } from '../projection/compliance-types.js';
 
 export interface LedgerOptions {
@@ -74,6 +80,12 @@ export interface LedgerOptions {
   readonly now?: number;
   /** The ledger's own facts (CheckpointRecorded), which callers may not record. */
   readonly internal?: boolean;
+  /**
+   * Where subjects' data keys live (README, "Erasure"). Given, every fact about a person is
+   * recorded under a pseudonymous stream with its personal fields sealed under the subject's key,
+   * and `erase()` destroys that key. Without one, facts are recorded in clear. Closed with the ledger.
+   */
+  readonly keyStore?: KeyStore;
 }
 
 export interface AutoCheckpointOptions {
@@ -94,13 +106,18 @@ export interface AuditOptions extends VerifyOptions {
   readonly at?: string | Date;
   /** Keep a verdict for every use and access, not lawful ones grouped. Default false. */
   readonly keepEveryVerdict?: boolean;
+  /** With a key store: show subject ids and sealed text where their keys still exist. Default true; false keeps the report as judged, in pseudonyms and tags. */
+  readonly reveal?: boolean;
 }
 
 /** An audit: integrity first (a report on tampered facts proves nothing), then compliance. */
 export interface AuditResult {
   readonly integrity: VerifyResult;
   readonly report: ComplianceReport;
+  /** The state as judged: subjects by pseudonym, sealed text as tags (with a key store). */
   readonly state: ComplianceState;
+  /** Shows what the key store still opens in anything made from `state` (identity without a key store). */
+  readonly reveal: <T>(value: T) => T;
 }
 
 export interface RecordOptions {
@@ -140,6 +157,15 @@ export interface Ledger {
   disclosureRegister(at?: string | Date): Promise<DisclosureRegister>;
   /** Signs a checkpoint of the log as it stands (C2SP tlog-checkpoint) and records it in the ledger. */
   checkpoint(): Promise<SignedCheckpoint>;
+  /**
+   * Erases a subject: records SubjectErased (naming the data keys it destroys), then destroys
+   * them; every fact of the subject stays, sealed, and verifies as before. Needs a key store.
+   */
+  erase(subject: string, at?: string | Date): Promise<Erasure>;
+  /** What must be erased by when (erasure requests, retention periods), judged at `at`, soonest first. */
+  retention(at?: string | Date): Promise<ErasureDue[]>;
+  /** The name a subject's facts are recorded under: its pseudonym with a key store, else its id. */
+  pseudonymOf(subject: string): Promise<string>;
   /**
    * A verdict bundle for one DataUsed, DataDisclosed or PersonnelAccessed: its verdict and every
    * envelope it rests on, tied to a signed checkpoint (the one given, else the latest recorded
@@ -218,7 +244,8 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const compliance = { defaultPolicy: options.policy ?? seedPolicy, ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
   const viewOptions = { store, trust: options.trust ?? [], ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
 
-  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries }) : undefined;
+  const sealing = sealer(store, options.keyStore);
+  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, sameFact: sealing.sameFact }) : undefined;
 
   /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
@@ -269,8 +296,9 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
     writable();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = decodeAll(inputs, { ...limits, now: clock().getTime(), internal });
+    const pending = await sealing.seal(decodeAll(inputs, { ...limits, now: clock().getTime(), internal }), true);
     const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true }));
+    await sealing.afterRecorded(pending);
     sinceCheckpoint += recorded.length;
     await maybeCheckpoint();
     return recorded;
@@ -283,8 +311,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
    */
   const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
     writable();
-    const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
-    return recordLawful(p!);
+    const [p] = await sealing.seal(decodeAll([input], { ...limits, now: clock().getTime() }), true);
+    const outcome = await recordLawful(p!);
+    if (outcome.recorded !== undefined) await sealing.afterRecorded([p!]);
+    return outcome;
   };
 
   /** One full verified pass over the store, from its first row. */
@@ -305,7 +335,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const audit = async (opts: AuditOptions = {}): Promise<AuditResult> => {
     const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false });
-    return { integrity: result, report: complianceReport(state, opts.at ?? clock()), state };
+    const report = complianceReport(state, opts.at ?? clock());
+    // Judged on sealed facts; shown with what the key store can still open (erased subjects stay pseudonyms).
+    const reveal = sealing.active && opts.reveal !== false ? (await sealing.revealAll()).reveal : <T>(v: T): T => v;
+    return { integrity: result, report: reveal(report), state, reveal };
   };
 
   // The live view behind check(), the queries and checkpoints: verified as it catches up.
@@ -322,7 +355,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const check = async (input: FactInput, at: string | Date = clock()): Promise<CheckResult> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
+    const [p] = await sealing.seal(decodeAll([input], { ...limits, now: clock().getTime() }), false);
     return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
@@ -391,8 +424,22 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     check,
     verify,
     audit,
-    subjectReport: async (subject, at = clock()) => subjectReport(await currentState(), subject, at),
-    consentAt: async (subject, purpose, at = clock()) => consentAt(await currentState(), subject, purpose, at),
+    subjectReport: async (subject, at = clock()) => {
+      const opened = await sealing.revealer(subject);
+      const report = subjectReport(await currentState(), opened.pseudonym, at);
+      // An erased subject is named by its pseudonym alone: nothing of it is left to show.
+      return opened.erased ? report : { ...opened.reveal(report), subject };
+    },
+    consentAt: async (subject, purpose, at = clock()) => {
+      const opened = await sealing.revealer(subject);
+      return opened.reveal(consentAt(await currentState(), opened.pseudonym, purpose, at));
+    },
+    pseudonymOf: (subject) => sealing.pseudonym(subject),
+    retention: async (at = clock()) => {
+      const due = erasureSchedule(await currentState(), toMs(at));
+      return sealing.active ? (await sealing.revealAll()).reveal(due) : due;
+    },
+    erase: (subject, at = clock()) => eraseWith({ store, sealing, record: (f) => record(f), writable }, subject, at),
     policyAt: async (at = clock()) => policyAt(await currentState(), at),
     disclosureRegister: async (at = clock()) => disclosureRegister(await currentState(), at),
     explain,
@@ -406,6 +453,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       await checkpointing;
       closed = true;
       await store.close();
+      await options.keyStore?.close();
     },
   };
 

@@ -15,6 +15,8 @@ export const VIOLATION_CODES = [
   'ACCESS_WITHOUT_GRANT',
   'INCIDENT_NOT_REPORTED',
   'INCIDENT_SUBJECTS_NOT_NOTIFIED',
+  'ERASURE_OVERDUE',
+  'RETENTION_EXCEEDED',
   'RECORDED_LATE',
 ] as const;
 export type ViolationCode = (typeof VIOLATION_CODES)[number];

@@ -23,3 +23,4 @@ export { checkFact, consentAt, disclosureRegister, policyAt, UNRECORDED } from '
 export { subjectReport } from './subject-report.js';
 export * from './runner.js';
 export { serializeSnapshot, deserializeSnapshot } from './snapshot.js';
+export { erasureSchedule, retentionOf, retentionViolations, type ErasureDue } from './rules-retention.js';

@@ -20,12 +20,15 @@ import {
   type DisclosureRecord,
   type IncidentRecord,
   type Ref,
+  type SubjectState,
+  newSubject,
 } from './compliance-state.js';
 import type { Judgement } from './rules-common.js';
 import { disclosureRecordOf, judgeDisclosure } from './rules-disclosure.js';
 import { incidentFindings, judgeAccess, policyNoticeFindings, type DeadlineFindings } from './rules-security.js';
 import { judgeUse } from './rules-use.js';
 import { proofOf } from './output.js';
+import { retentionViolations } from './rules-retention.js';
 import { disclosureFindings } from './verdicts.js';
 
 /** The policy in force at `at`: the PolicyPublished with the latest effectiveAt not after it, else the default. */
@@ -135,6 +138,14 @@ const checkDeadlines = (state: ComplianceState, fact: Fact, ref: Ref, evalMs: nu
       notices: new Map(),
     };
     incidentFindings({ ...state, incidents: new Map([[fact.incident, rec]]) }, evalMs, out);
+  } else if (fact.type === 'ErasureRequested' || fact.type === 'DataCollected') {
+    // The subject as this one fact would leave it: its own erasure request, or this collection alone.
+    const s = state.subjects.get(fact.subject) ?? newSubject();
+    const scratch: SubjectState =
+      fact.type === 'ErasureRequested'
+        ? { ...s, erasure: s.erasure ?? ref }
+        : { ...s, collections: [{ ref, categories: fact.categories, purposes: fact.purposes, source: fact.source, policyVersion: fact.policyVersion, count: 1 }] };
+    out.violations.push(...retentionViolations({ ...state, subjects: new Map([[fact.subject, scratch]]) }, evalMs, fact.subject).filter((v) => v.eventId === ref.eventId));
   }
   return out;
 };

@@ -104,6 +104,18 @@ const entries: Readonly<Record<ViolationCode, Omit<RuleEntry, 'code'>>> = {
     parameters: [policy('incidentNoticeHours', 'hours from detection to notify the affected subjects')],
     judges: ['IncidentDetected'],
   },
+  ERASURE_OVERDUE: {
+    title: 'Erasure overdue',
+    text: 'A subject asked for erasure and was not erased (SubjectErased recorded) within the erasure deadline.',
+    parameters: [policy('erasureDays', 'days from an erasure request to carry it out')],
+    judges: ['ErasureRequested'],
+  },
+  RETENTION_EXCEEDED: {
+    title: 'Kept past retention',
+    text: 'Data of a category was kept past its retention period after its last collection without the subject being erased.',
+    parameters: [policy('retention', 'days each data category may be kept (the most specific category applies)')],
+    judges: ['DataCollected'],
+  },
   RECORDED_LATE: {
     title: 'Recorded late',
     text: "A fact says it happened (`at`) earlier than it was recorded (`recordedAt`) by more than the ledger's tolerance.",
@@ -126,7 +138,8 @@ export const ruleOf = (code: ViolationCode): RuleEntry => RULE_CATALOGUE[code];
 export const parameterValues = (code: ViolationCode, p: Policy | undefined): string[] =>
   RULE_CATALOGUE[code].parameters.map((x) => {
     const v = p !== undefined && x.source === 'policy' ? (p as unknown as Record<string, unknown>)[x.name] : undefined;
-    return v === undefined ? `${x.name} (${x.source})` : `${x.name} = ${Array.isArray(v) ? v.join(', ') : String(v)}`;
+    const shown = (e: unknown) => (typeof e === 'object' && e !== null && 'category' in e && 'days' in e ? `${String(e.category)} ${String(e.days)} days` : String(e));
+    return v === undefined ? `${x.name} (${x.source})` : `${x.name} = ${Array.isArray(v) ? v.map(shown).join(', ') : String(v)}`;
   });
 
 /** The README's table of violation codes. */

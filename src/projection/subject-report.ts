@@ -9,6 +9,7 @@ import type {
 import { isoOf, newSubject, toMs, type ComplianceState } from './compliance-state.js';
 import { consentAt } from './queries.js';
 import { incidentFindings, type DeadlineFindings } from './rules-security.js';
+import { retentionViolations } from './rules-retention.js';
 import { accessVerdictOf, collectionOf, consentEventOf, noticeOf, useVerdictOf } from './output.js';
 import { byDue, byTime, disclosureFindings } from './verdicts.js';
 
@@ -60,7 +61,7 @@ export const subjectReport = (state: ComplianceState, subject: string, at: strin
     if (f.obligation !== undefined) obligations.push(f.obligation);
   }
   const incidents = incidentsOf(state, subject, s.incidents, evalMs);
-  violations.push(...incidents.out.violations);
+  violations.push(...incidents.out.violations, ...retentionViolations(state, evalMs, subject));
   obligations.push(...incidents.out.obligations);
   const consentState: Record<string, ConsentStatus> = {};
   for (const c of s.consents) for (const p of c.purposes) consentState[p] ??= consentAt(state, subject, p, evalMs).state;

@@ -3,6 +3,7 @@ import type { ComplianceState, DisclosureRecord } from './compliance-state.js';
 import { disclosureVerdictOf } from './output.js';
 import { noticeObligation, noticeStatus, noticeViolationMessage } from './rules-disclosure.js';
 import { incidentFindings, policyNoticeFindings, type DeadlineFindings } from './rules-security.js';
+import { retentionViolations } from './rules-retention.js';
 
 /** A disclosure's verdict at `evalMs`, with its notice violation or obligation, if any. */
 export interface DisclosureFindings {
@@ -42,6 +43,7 @@ export const deadlineFindings = (state: ComplianceState, evalMs: number): Deadli
   }
   policyNoticeFindings(state, evalMs, out);
   incidentFindings(state, evalMs, out);
+  out.violations.push(...retentionViolations(state, evalMs));
   return out;
 };
 

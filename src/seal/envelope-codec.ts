@@ -23,6 +23,7 @@ export const canonicalBody = (b: EnvelopeBody): string =>
   ',"prev":' + JSON.stringify(b.prev) +
   ',"recordedAt":' + JSON.stringify(b.recordedAt) +
   ',"revision":' + canonicalize(b.revision) +
+  (b.sealed === undefined ? '' : ',"sealed":{"box":' + JSON.stringify(b.sealed.box) + ',"key":' + JSON.stringify(b.sealed.key) + ',"nonce":' + JSON.stringify(b.sealed.nonce) + '}') +
   ',"stream":' + JSON.stringify(b.stream) +
   ',"v":' + String(b.v) + '}';
 
@@ -30,6 +31,8 @@ const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Sha256Hex
 const Hex128 = t.refinement(t.string, (s) => /^[0-9a-f]{128}$/.test(s), 'Ed25519SignatureHex');
 const Revision = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Revision');
 const Format = t.refinement(t.number, (n): n is typeof ENVELOPE_FORMAT => n === ENVELOPE_FORMAT, `EnvelopeFormat${ENVELOPE_FORMAT}`);
+const Base64Url = (name: string, max: number) => t.refinement(t.string, (s) => s.length <= max && /^[A-Za-z0-9_-]+$/.test(s), name);
+const SealedShape = closedType('SealedBox', { key: t.refinement(t.string, (s) => /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(s), 'DataKeyId'), nonce: Base64Url('Nonce', 16), box: Base64Url('Box', 1 << 20) }, {});
 const LedgerName = t.refinement(t.string, (s) => /^[^\s+]{1,255}$/.test(s), 'LedgerIdentity');
 const EnvelopeShape = closedType(
   'Envelope',
@@ -37,7 +40,7 @@ const EnvelopeShape = closedType(
     v: Format, ledger: LedgerName, id: EventId, stream: t.string, revision: Revision, recordedAt: IsoTimestamp, prev: Hex64, keyId: t.string,
     fact: t.UnknownRecord, hash: Hex64,
   },
-  { sig: Hex128, backfill: t.literal(true) },
+  { sig: Hex128, backfill: t.literal(true), sealed: SealedShape },
 );
 
 /** Decodes what a store returned into an envelope, the fact included; names every bad field. */

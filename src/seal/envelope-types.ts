@@ -1,10 +1,14 @@
 import type { Fact } from '../domain/facts.js';
+import type { SealedBox } from './data-seal.js';
 
 /** Hex SHA-256 of 32 zero bytes' worth: the `prev` of the first envelope in a stream. */
 export const GENESIS = '0'.repeat(64);
 
-/** The envelope format this code writes. Version 1 (no `v`, `ledger`) is no longer read: see CHANGELOG 0.2.0. */
-export const ENVELOPE_FORMAT = 2;
+/**
+ * The envelope format this code writes and reads. 3: subjects pseudonymised, personal fields
+ * sealed (`sealed`). Versions 1 and 2 are no longer read: see the CHANGELOG.
+ */
+export const ENVELOPE_FORMAT = 3;
 
 /** Everything the hash covers (docs/envelope.md). */
 export interface EnvelopeBody {
@@ -22,7 +26,10 @@ export interface EnvelopeBody {
   readonly keyId: string;
   /** Present (true) only on imported history: its `at` is the operator's word, not grounded by recordedAt. */
   readonly backfill?: true;
+  /** The fact as sealed: subject ids pseudonymised, personal free text tagged (src/seal/fact-sealing.ts). */
   readonly fact: Fact;
+  /** The fact's personal fields under its subject's data key; absent when it has none, or the ledger has no key store. */
+  readonly sealed?: SealedBox;
 }
 
 /** A sealed fact: hash = SHA-256(canonical JSON of the body), sig = Ed25519(hash bytes), both hex. */

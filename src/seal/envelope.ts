@@ -2,6 +2,7 @@ import type { Fact } from '../domain/facts.js';
 import { sha256Hex } from './hash.js';
 import { canonicalBody } from './envelope-codec.js';
 import { ENVELOPE_FORMAT, GENESIS, type Envelope, type EnvelopeBody } from './envelope-types.js';
+import type { SealedBox } from './data-seal.js';
 
 export * from './envelope-types.js';
 export * from './envelope-codec.js';
@@ -33,6 +34,8 @@ export interface SealContext {
   readonly ids: readonly string[];
   /** Seal as declared backfill (imported history). */
   readonly backfill?: boolean;
+  /** Each fact's sealed personal fields, by index (src/seal/fact-sealing.ts). */
+  readonly sealed?: readonly (SealedBox | undefined)[];
 }
 
 /** Builds and hashes the chained, unsigned envelopes for facts appended to one stream, each with its body's canonical text. */
@@ -43,7 +46,7 @@ export const chainWithText = (facts: readonly Fact[], ctx: SealContext): { envel
     // One object per envelope on the hot path: the body is hashed, then the hash filled in.
     const envelope = {
       v: ENVELOPE_FORMAT as typeof ENVELOPE_FORMAT, ledger: ctx.ledger, id: ctx.ids[i]!, stream: ctx.stream, revision: revision++, recordedAt: ctx.recordedAt, prev, keyId: ctx.keyId,
-      ...(ctx.backfill === true ? { backfill: true as const } : {}), fact, hash: '',
+      ...(ctx.backfill === true ? { backfill: true as const } : {}), fact, ...(ctx.sealed?.[i] === undefined ? {} : { sealed: ctx.sealed[i]! }), hash: '',
     };
     const bodyText = canonicalBody(envelope);
     envelope.hash = prev = sha256Hex(bodyText);

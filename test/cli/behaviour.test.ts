@@ -108,7 +108,7 @@ describe.skipIf(!built)('the CLI behaves like one', () => {
     const tampered = join(dir, 'tampered.db');
     writeFileSync(tampered, readFileSync(ledger));
     const db = new Database(tampered);
-    db.prepare("UPDATE events SET data = replace(data, '\"mailer\"', '\"mailex\"') WHERE type = 'DataUsed'").run();
+    db.prepare("UPDATE events SET data = replace(data, '\"purpose\":\"', '\"purpose\":\"x') WHERE type = 'DataUsed'").run();
     db.close();
     const audit = cli(['audit', '--ledger', tampered, '--at', '2026-10-20T00:00:00Z']);
     expect(audit.status).toBe(3);

@@ -149,7 +149,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
   it('verify names the event whose stored bytes were changed, and exits 3', () => {
     const db = new Database(ledger);
     const row = db.prepare("SELECT id, data FROM events WHERE type = 'DataUsed' ORDER BY position LIMIT 1").get() as { id: string; data: string };
-    db.prepare('UPDATE events SET data = ? WHERE id = ?').run(row.data.replace('"mailer"', '"mailes"'), row.id);
+    db.prepare('UPDATE events SET data = ? WHERE id = ?').run(row.data.replace('"purpose":"', '"purpose":"x'), row.id);
     db.close();
     const r = cli(['verify', '--ledger', ledger]);
     expect(r.stdout).toContain(`HASH_MISMATCH  event ${row.id}`);
@@ -161,7 +161,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     type Finding = { code: string; eventId: string; message: string };
     const before = (JSON.parse(cli(['verify', '--ledger', ledger, '--json']).stdout) as { findings: Finding[] }).findings;
     const db = new Database(ledger);
-    const [cut, next] = db.prepare("SELECT id, data FROM events WHERE stream = 'subject-u-1' ORDER BY revision LIMIT 2").all() as { id: string; data: string }[];
+    const [cut, next] = db.prepare("SELECT id, data FROM events WHERE stream = (SELECT stream FROM events WHERE type = 'DataCollected' ORDER BY position LIMIT 1) ORDER BY revision LIMIT 2").all() as { id: string; data: string }[];
     db.prepare('UPDATE events SET data = ? WHERE id = ?').run(cut!.data.slice(0, -1), cut!.id);
     db.close();
     const r = cli(['verify', '--ledger', ledger, '--json']);
@@ -190,7 +190,7 @@ describe.skipIf(!built)('privacy-ledger CLI', () => {
     const r = cli(['demo', '--dir', join(dir, 'demo'), '--subjects', '120']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('events verify');
-    expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
+    expect(r.stdout).toMatch(/planted 13 violations; the audit found 13 of them on the very fact planted, and nothing else/);
     expect(r.status).toBe(0);
     const refused = cli(['demo', '--dir', join(dir, 'demo'), '--ledger', ledger]);
     expect(refused.stderr).toContain('--ledger takes only an esdb:// or postgres:// server');

@@ -59,14 +59,14 @@ describe.skipIf(!built)('JSON output: one versioned, documented schema per comma
       expect(validate(d.command, d), d.command).toEqual([]);
     }
     // The violations of the demo are each of a different rule, every one of them in the schema's closed set.
-    expect(new Set(audit.violations.map((v) => v.code)).size).toBe(11);
+    expect(new Set(audit.violations.map((v) => v.code)).size).toBe(13);
   });
 
   it('a tampered ledger’s findings match too, revision and position as numbers', () => {
     const tampered = join(dir, 'tampered.db');
     copyFileSync(ledger, tampered);
     const db = new Database(tampered);
-    db.prepare("UPDATE events SET data = replace(data, '\"analytics-pipeline\"', '\"analytics-pipelinE\"') WHERE position = (SELECT min(position) FROM events WHERE data LIKE '%analytics-pipeline%')").run();
+    db.prepare("UPDATE events SET data = replace(data, '\"service-optimization\"', '\"service-optimizatioN\"') WHERE position = (SELECT min(position) FROM events WHERE type = 'DataUsed' AND data LIKE '%service-optimization%')").run();
     db.close();
     const r = cli(['verify', '--ledger', tampered, '--json']);
     expect(r.status).toBe(3);

@@ -61,7 +61,7 @@ describe.skipIf(!built)('report formats on the command line', () => {
     const one = cli(['audit', ...ledger, '--format', 'csv', '--table', 'violations']);
     expect(one.stdout).toBe(readFileSync(join(out, 'violations.csv'), 'utf8'));
     expect(one.stdout.split('\r\n')[0]).toBe('code,title,at,event_id,subject,message,evidence,rule,prove');
-    expect(one.stdout.split('\r\n').length - 2).toBe(11);
+    expect(one.stdout.split('\r\n').length - 2).toBe(13);
   });
 
   it('consents --format iso27560 writes records for one subject or all', () => {

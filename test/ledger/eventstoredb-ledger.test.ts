@@ -88,7 +88,7 @@ describe(`a ledger on EventStoreDB (${target ? 'real server' : 'emulator'})`, ()
     const dir = mkdtempSync(join(tmpdir(), 'pl-esdb-demo-'));
     const r = await cliAsync(['demo', '--dir', dir, '--subjects', '40', '--ledger', url]);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
+    expect(r.stdout).toMatch(/planted 13 violations; the audit found 13 of them on the very fact planted, and nothing else/);
     expect(r.stdout).toMatch(/The ledger is on .* under the stream prefix demo-[a-z0-9]+-/);
     expect(r.status).toBe(0);
   });

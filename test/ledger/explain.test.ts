@@ -26,8 +26,8 @@ describe('ledger.explain(id)', () => {
     const e = await ledger.explain(bad!.id.toUpperCase());
     expect(e).toMatchObject({ verdict: 'violation', proof: [], violations: [{ code: 'PURPOSE_NOT_DECLARED', rule: expect.stringContaining('no consent covers that purpose') }] });
     expect(e.basis).toBeUndefined();
-    // A collection is judged only by whether it was recorded in time.
-    expect(await ledger.explain(collected!.id)).toMatchObject({ verdict: 'ok', rules: [{ code: 'RECORDED_LATE' }], type: 'DataCollected' });
+    // A collection is judged by how long it is kept, and whether it was recorded in time.
+    expect(await ledger.explain(collected!.id)).toMatchObject({ verdict: 'ok', rules: [{ code: 'RETENTION_EXCEEDED' }, { code: 'RECORDED_LATE' }], type: 'DataCollected' });
   });
 
   it('refuses an id that is not a UUID, and one the ledger does not hold', async () => {

@@ -133,7 +133,7 @@ describe(`a ledger on PostgreSQL (${postgresUnderTest().dir ? 'a throwaway clust
     try {
       const r = await cliAsync(['demo', '--dir', dir, '--subjects', '40', '--ledger', postgresUnderTest().url]);
       expect(r.stderr).toBe('');
-      expect(r.stdout).toMatch(/planted 11 violations; the audit found 11 of them on the very fact planted, and nothing else/);
+      expect(r.stdout).toMatch(/planted 13 violations; the audit found 13 of them on the very fact planted, and nothing else/);
       const schema = /in the fresh schema (demo_[a-z0-9]+)/.exec(r.stdout)?.[1];
       expect(schema).toBeDefined();
       cliSchemas.push(schema!);

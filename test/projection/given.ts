@@ -168,7 +168,7 @@ export interface Outcome {
   readonly check: CheckResult;
 }
 
-const DEADLINE_CODES: readonly ViolationCode[] = ['DISCLOSURE_NOT_NOTIFIED', 'INCIDENT_NOT_REPORTED', 'INCIDENT_SUBJECTS_NOT_NOTIFIED', 'POLICY_CHANGE_NOT_NOTIFIED'];
+const DEADLINE_CODES: readonly ViolationCode[] = ['DISCLOSURE_NOT_NOTIFIED', 'INCIDENT_NOT_REPORTED', 'INCIDENT_SUBJECTS_NOT_NOTIFIED', 'POLICY_CHANGE_NOT_NOTIFIED', 'ERASURE_OVERDUE', 'RETENTION_EXCEEDED'];
 
 const verdictOf = (report: ComplianceReport, id: string): Verdict | undefined =>
   [...report.uses, ...report.accesses, ...report.disclosures].find((v) => v.eventId === id || ('lastEventId' in v && v.lastEventId === id));

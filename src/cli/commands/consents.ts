@@ -30,16 +30,16 @@ export const consentsCommand = async (args: readonly string[]): Promise<number> 
   const ledger = await openCliLedger(values);
   const bar = progress('read', await totalOf(ledger.store));
   try {
-    const { integrity, state } = await ledger.audit({ ...held, at, onProgress: (n) => bar.update(n) });
+    const { integrity, state, reveal } = await ledger.audit({ ...held, at, onProgress: (n) => bar.update(n) });
     bar.done();
-    const doc = consentRecords(state, {
+    const doc = reveal(consentRecords(state, {
       at,
-      ...(values.subject === undefined ? {} : { subject: values.subject }),
+      ...(values.subject === undefined ? {} : { subject: await ledger.pseudonymOf(values.subject) }),
       controller: { id: controller, ...(values['controller-name'] === undefined ? {} : { name: values['controller-name'] }) },
       withdrawalMethod,
       ...(values.language === undefined ? {} : { noticeLanguage: values.language }),
       ...(values.jurisdiction === undefined ? {} : { jurisdiction: values.jurisdiction }),
-    });
+    }));
     if (values.subject !== undefined && doc.records.length === 0) console.error(`no consent was given or withdrawn by subject ${values.subject} by ${at}`);
     await emit(JSON.stringify(doc, null, 2), values.out);
     if (integrity.findings.length > 0) {

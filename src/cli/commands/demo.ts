@@ -37,14 +37,16 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
     const spec = values.ledger;
     // Printed without its credentials: the commands below show *** where the password goes.
     const shown = redactLedgerSpec(spec);
-    return { open: () => openStore(spec, { prefix }), where: `on ${shown} under the stream prefix ${prefix}`, args: `--ledger '${shown}' --prefix ${prefix}` };
+    const keys = join(dir, `${prefix}keys`);
+    return { open: () => openStore(spec, { prefix }), keys, where: `on ${shown} under the stream prefix ${prefix}`, args: `--ledger '${shown}' --prefix ${prefix} --keys ${relative(process.cwd(), keys) || keys}` };
   }
   if (values.ledger !== undefined && isPostgresSpec(values.ledger)) {
     const schema = `demo_${Date.now().toString(36)}`;
     const url = new URL(values.ledger);
     url.searchParams.set('schema', schema);
     const spec = url.toString();
-    return { open: () => openStore(spec), where: `on ${values.ledger} in the fresh schema ${schema}`, args: `--ledger '${spec}'` };
+    const keys = join(dir, `${schema}.keys`);
+    return { open: () => openStore(spec), keys, where: `on ${values.ledger} in the fresh schema ${schema}`, args: `--ledger '${spec}' --keys ${relative(process.cwd(), keys) || keys}` };
   }
   // The demo starts its file afresh: it never takes a path to a ledger that may hold real facts.
   if (values.ledger !== undefined) {
@@ -54,11 +56,11 @@ const demoTarget = async (dir: string, values: { ledger?: string; prefix?: strin
   if (existsSync(dbPath) && !force) {
     throw new LedgerError('INVALID_INPUT', `${dbPath} holds the ledger of an earlier demo: pass --force to replace it, or --dir another folder`, { ledger: dbPath });
   }
-  for (const suffix of ['', '-wal', '-shm']) await rm(dbPath + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '.keys', '.keys-journal']) await rm(dbPath + suffix, { force: true });
   const rel = relative(process.cwd(), dbPath) || dbPath;
   // NORMAL: the demo records thousands of small live batches; WAL still never corrupts on a crash.
   const open = async () => (await import('../../store/sqlite.js')).sqliteStore(dbPath, { synchronous: 'NORMAL' });
-  return { open, where: rel, args: `--ledger ${rel}` };
+  return { open, keys: `${dbPath}.keys`, where: rel, args: `--ledger ${rel}` };
 };
 
 // Within the ledger's default 5-minute tolerance for recording after the fact.
@@ -105,7 +107,9 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   // The sixty days are recorded as a live service would have: on a simulated clock, each fact
   // stamped when it happened, so no fact is RECORDED_LATE and every deadline is met in time or not.
   let now = Date.parse(workload.facts[0]!.at) - 3_600_000;
-  const ledger = await openLedger({ store: await target.open(), signer, trust: [await loadTrustedKey(key.publicPath)], clock: () => new Date(now) });
+  // Sealed like any new ledger of the CLI: pseudonymous streams, personal fields under each subject's key.
+  const keyStore = (await import('../../store/sqlite-key-store.js')).sqliteKeyStore(target.keys);
+  const ledger = await openLedger({ store: await target.open(), signer, trust: [await loadTrustedKey(key.publicPath)], clock: () => new Date(now), keyStore });
   const t0 = performance.now();
   await recordAsIfLive(workload.facts, (ms) => (now = ms), (batch) => ledger.record(batch));
   now = Date.parse(workload.auditAt);

@@ -64,7 +64,7 @@ export const importCommand = async (args: readonly string[]): Promise<number> =>
     console.error(`${lines} bad line(s) in ${file}: nothing was imported`);
     return 1;
   }
-  const ledger = await openCliLedger({ ...values, maxFactBytes }, { signing, create: true });
+  const ledger = await openCliLedger({ ...values, maxFactBytes }, { signing, create: true, keys: 'create' });
   const bar = progress('imported', { total: facts.length });
   let recorded = 0;
   let duplicates = 0;

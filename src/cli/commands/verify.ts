@@ -9,7 +9,7 @@ import { verifyJson } from '../json.js';
 export const verifyCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { ...ledgerOptions, ...verificationOptions, json: { type: 'boolean' } });
   const held = await loadVerification(values);
-  const ledger = await openCliLedger(values);
+  const ledger = await openCliLedger(values, { keys: 'none' });
   const bar = progress('verified', await totalOf(ledger.store));
   try {
     const result = await ledger.verify({ ...held, onProgress: (n) => bar.update(n) });

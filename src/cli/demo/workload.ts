@@ -219,6 +219,10 @@ const plantViolations = (
   plant('DISCLOSURE_MISSING_REFERENCE', 'a disclosure to a court names no case', { type: 'DataDisclosed', at: at(3), subject: subject(), categories: ['user.contact.email'], recipient: 'district-court', reason: 'court-order', actor: 'legal-team' });
   plant('DISCLOSURE_NOT_NOTIFIED', 'a disclosure to the regulator 45 days ago was never told to the subject', { type: 'DataDisclosed', at: at(45), subject: subject(), categories: ['user.contact.email'], recipient: 'financial-regulator', reason: 'legal-obligation', actor: 'legal-team' });
   plant('ACCESS_WITHOUT_GRANT', 'a contractor with no access grant opened a customer record', { type: 'PersonnelAccessed', at: at(2), staff: 'contractor-01', subject: subject(), categories: ['user.contact.phone'], purpose: 'provide-service' });
+  plant('ERASURE_OVERDUE', 'a subject asked to be erased 40 days ago, and the policy allows 30: still not erased', { type: 'ErasureRequested', at: at(40), subject: subject() });
+  plant('RETENTION_EXCEEDED', 'precise location collected 45 days ago is still kept, past its 30-day retention', {
+    type: 'DataCollected', at: at(45), subject: subject(), categories: ['user.location.precise'], source: 'service-record', purposes: ['provide-service'], policyVersion: 'seed-1', actor: 'maps-service',
+  });
   const leak = plant('INCIDENT_NOT_REPORTED', 'a credential leak found 6 days ago was never reported to the authority', { type: 'IncidentDetected', at: at(6), incident: 'inc-2026-09', categories: ['user.contact.email'], subjects: [subject(), subject()], severity: 'medium' });
   return leak;
 };

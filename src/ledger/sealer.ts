@@ -1,0 +1,227 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type { Fact } from '../domain/facts.js';
+import { streamOf } from '../domain/streams.js';
+import { canonicalize } from '../seal/canonical.js';
+import { pseudonymOf, tagKeyOf, TAG_PREFIX, type SealedBox } from '../seal/data-seal.js';
+import { decodeEnvelope, type Envelope } from '../seal/envelope.js';
+import { sealFact, sealingSubjectOf, unsealFact, type SealingKey } from '../seal/fact-sealing.js';
+import type { DataKey, KeyStore } from '../store/key-store.js';
+import type { EventStore } from '../store/port.js';
+import type { Pending } from './append.js';
+
+/**
+ * Between the ledger and its key store: names subjects by pseudonym, seals each fact under its
+ * subject's key before it is chained, opens what it can for reports, and forgets a subject's
+ * key, pseudonym and tags the moment it is erased. Without a key store, facts go in clear.
+ */
+export interface Sealer {
+  readonly active: boolean;
+  /** The pseudonym a subject's facts are recorded under (the id itself without a key store). */
+  pseudonym(subject: string): Promise<string>;
+  /** The facts as the envelopes will carry them, each in its pseudonymous stream; `create` makes missing keys. */
+  seal(pending: readonly Pending[], create: boolean): Promise<Pending[]>;
+  /** Whether a stored envelope records the same fact as `p` (an idempotent retry). */
+  sameFact(env: Envelope, p: Pending): Promise<boolean>;
+  /** Destroys the keys a recorded SubjectErased names, and every trace of the subject this process holds. */
+  afterRecorded(pending: readonly Pending[]): Promise<void>;
+  /** The subject's facts opened: tag and pseudonym → clear value, and whether the subject is erased. */
+  revealer(subject: string): Promise<Revealer>;
+  /** Every fact of the log that still opens: for the operator's audit, erased subjects left as pseudonyms. */
+  revealAll(): Promise<Revealer>;
+}
+
+export interface Revealer {
+  readonly pseudonym: string;
+  /** True once a SubjectErased was recorded for the subject: nothing of it can be opened. */
+  readonly erased: boolean;
+  /** Every pseudonym and tag in `value` (deeply) replaced by what it stands for, where known. */
+  reveal<T>(value: T): T;
+}
+
+const CACHE = 10_000;
+const bounded = <K, V>(m: Map<K, V>, k: K, v: V): V => {
+  m.delete(k);
+  m.set(k, v);
+  if (m.size > CACHE) m.delete(m.keys().next().value as K);
+  return v;
+};
+
+/** The key ids recorded as erased in a stream (SubjectErased.dataKeys). */
+const erasedKeysIn = async (store: EventStore, stream: string): Promise<{ keys: Set<string>; any: boolean }> => {
+  const keys = new Set<string>();
+  let any = false;
+  for await (const ev of store.readStream(stream)) {
+    if (ev.type !== 'SubjectErased') continue;
+    const env = decodeEnvelope(ev.data);
+    if (E.isLeft(env) || env.right.fact.type !== 'SubjectErased') continue;
+    any = true;
+    for (const k of env.right.fact.dataKeys ?? []) keys.add(k);
+  }
+  return { keys, any };
+};
+
+const SEALED_TOKEN = /sealed:[A-Za-z0-9_-]{16}|ps-[0-9a-f]{32}/g;
+
+const replaceDeep = <T>(value: T, swap: (s: string) => string): T => {
+  if (typeof value === 'string') return swap(value) as T;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, swap)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, swap)])) as T;
+  return value;
+};
+
+const clearSealer: Sealer = {
+  active: false,
+  pseudonym: async (s) => s,
+  seal: async (pending) => [...pending],
+  sameFact: async (env, p) => canonicalize(env.fact) === canonicalize(p.fact),
+  afterRecorded: async () => undefined,
+  revealer: async (s) => ({ pseudonym: s, erased: false, reveal: (v) => v }),
+  revealAll: async () => ({ pseudonym: '', erased: false, reveal: (v) => v }),
+};
+
+/** Records what each pseudonym and tag of an opened fact stands for. */
+const learn = (swaps: Map<string, string>, sealedFact: Fact, original: Fact): void => {
+  const sealedFields = sealedFact as Record<string, unknown>;
+  for (const [field, v] of Object.entries(original as Record<string, unknown>)) {
+    const s = sealedFields[field];
+    if (typeof s === 'string' && s !== v && (s.startsWith(TAG_PREFIX) || s.startsWith('ps-'))) swaps.set(s, v as string);
+    if (Array.isArray(s) && Array.isArray(v)) s.forEach((t, i) => typeof t === 'string' && t.startsWith(TAG_PREFIX) && swaps.set(t, v[i] as string));
+  }
+};
+
+const revealWith = (swaps: ReadonlyMap<string, string>) => <T>(v: T): T =>
+  replaceDeep(v, (s) => (s.includes(TAG_PREFIX) || s.includes('ps-') ? s.replace(SEALED_TOKEN, (m) => swaps.get(m) ?? m) : s));
+
+export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Sealer => {
+  if (keyStore === undefined) return clearSealer;
+  let secret: Uint8Array | undefined;
+  const pseudonyms = new Map<string, string>();
+  const keys = new Map<string, SealingKey>();
+
+  /** Once the secret is loaded: a map lookup, or one HMAC. */
+  const pseudonymNow = (subject: string, s: Uint8Array): string => pseudonyms.get(subject) ?? bounded(pseudonyms, subject, pseudonymOf(s, subject));
+  const pseudonym = async (subject: string): Promise<string> => pseudonymNow(subject, (secret ??= await keyStore.ledgerSecret()));
+  const streamOfSubject = (p: string) => streamOf({ type: 'DataUsed', subject: p } as unknown as Fact);
+
+  /**
+   * The live keys of these subjects (pseudonyms), made where missing when `create` (one key store
+   * transaction for the lot). A key the ledger recorded as erased (a key store restored from a
+   * backup) is destroyed again, never used.
+   */
+  const loadKeys = async (subjects: readonly string[], create: boolean): Promise<Map<string, SealingKey>> => {
+    const out = new Map<string, SealingKey>();
+    for (const p of subjects) if (keys.has(p)) out.set(p, keys.get(p)!);
+    const missing = [...new Set(subjects)].filter((p) => !out.has(p));
+    if (missing.length === 0) return out;
+    const found = await keyStore.currentKeys(missing, false);
+    for (const [p] of found) {
+      const erased = await erasedKeysIn(store, streamOfSubject(p));
+      const stale = (await keyStore.keyIdsOf(p)).filter((id) => erased.keys.has(id));
+      if (stale.length === 0) continue;
+      await keyStore.destroy(stale);
+      found.delete(p);
+      const rest = await keyStore.currentKeys([p], false);
+      if (rest.has(p)) found.set(p, rest.get(p)!);
+    }
+    const absent = missing.filter((p) => !found.has(p));
+    if (create && absent.length > 0) for (const [p, k] of await keyStore.currentKeys(absent, true)) found.set(p, k);
+    for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key), tags: new Map() }));
+    return out;
+  };
+
+  /** Seals one fact; synchronous but for a SubjectErased, which first looks up the keys it will destroy. */
+  const sealOne = (p: Pending, loaded: ReadonlyMap<string, SealingKey>, s: Uint8Array, liveKeys?: readonly string[]): Pending => {
+    const owner = sealingSubjectOf(p.fact);
+    let clear = p.fact;
+    if (clear.type === 'SubjectErased') clear = { ...clear, dataKeys: [...new Set([...(clear.dataKeys ?? []), ...(liveKeys ?? [])])] } as Fact;
+    const key = owner === undefined || clear.type === 'SubjectErased' ? undefined : loaded.get(pseudonymNow(owner, s));
+    const sealed = sealFact(clear, (id) => pseudonymNow(id, s), key, p.id);
+    const out: Pending = { index: p.index, id: p.id, explicit: p.explicit, clear, fact: sealed.fact, stream: streamOf(sealed.fact) };
+    if (sealed.sealed !== undefined) (out as { sealed?: SealedBox }).sealed = sealed.sealed;
+    return out;
+  };
+
+  const opened = async (env: Envelope, erased: ReadonlySet<string>): Promise<Fact | undefined> => {
+    if (env.sealed === undefined || erased.has(env.sealed.key)) return undefined;
+    const key: DataKey | undefined = await keyStore.keyById(env.sealed.key);
+    return key === undefined ? undefined : unsealFact(env.fact, env.sealed, key, env.id);
+  };
+
+  const forget = (p: string): void => {
+    keys.delete(p);
+    for (const [s, name] of pseudonyms) if (name === p) pseudonyms.delete(s);
+  };
+
+  return {
+    active: true,
+    pseudonym,
+    async seal(pending, create) {
+      const s = (secret ??= await keyStore.ledgerSecret());
+      const owners: string[] = [];
+      const erasing = new Map<number, string[]>();
+      for (const p of pending) {
+        const owner = sealingSubjectOf(p.fact);
+        if (owner === undefined) continue;
+        if (p.fact.type === 'SubjectErased') erasing.set(p.index, await keyStore.keyIdsOf(pseudonymNow(owner, s)));
+        else owners.push(pseudonymNow(owner, s));
+      }
+      const loaded = await loadKeys(owners, create);
+      return pending.map((p) => sealOne(p, loaded, s, erasing.get(p.index)));
+    },
+    async sameFact(env, p) {
+      const clear = p.clear ?? p.fact;
+      if (env.sealed === undefined) {
+        const strip = (f: Fact) => (f.type === 'SubjectErased' ? canonicalize({ ...f, dataKeys: undefined }) : canonicalize(f));
+        return strip(env.fact) === strip(p.fact);
+      }
+      const original = await opened(env, new Set());
+      return original !== undefined && canonicalize(original) === canonicalize(clear);
+    },
+    async afterRecorded(pending) {
+      for (const p of pending) {
+        if (p.fact.type !== 'SubjectErased') continue;
+        await keyStore.destroy(p.fact.dataKeys ?? []);
+        forget(p.fact.subject);
+      }
+    },
+    async revealer(subject) {
+      const p = await pseudonym(subject);
+      const stream = streamOfSubject(p);
+      const erased = await erasedKeysIn(store, stream);
+      if (erased.any) {
+        forget(p);
+        return { pseudonym: p, erased: true, reveal: (v) => v };
+      }
+      const swaps = new Map<string, string>([[p, subject]]);
+      for await (const ev of store.readStream(stream)) {
+        const env = decodeEnvelope(ev.data);
+        if (E.isLeft(env)) continue;
+        const original = await opened(env.right, erased.keys);
+        if (original !== undefined) learn(swaps, env.right.fact, original);
+      }
+      return { pseudonym: p, erased: false, reveal: revealWith(swaps) };
+    },
+    async revealAll() {
+      // Two passes: an erasure is recorded after the facts it erases, and none of those may open.
+      const erased = new Set<string>();
+      for await (const ev of store.readAll()) {
+        if (ev.type !== 'SubjectErased') continue;
+        const env = decodeEnvelope(ev.data);
+        if (E.isRight(env) && env.right.fact.type === 'SubjectErased') for (const k of env.right.fact.dataKeys ?? []) erased.add(k);
+      }
+      const swaps = new Map<string, string>();
+      const byId = new Map<string, DataKey | undefined>();
+      for await (const ev of store.readAll()) {
+        const env = decodeEnvelope(ev.data);
+        if (E.isLeft(env) || env.right.sealed === undefined || erased.has(env.right.sealed.key)) continue;
+        const id = env.right.sealed.key;
+        if (!byId.has(id)) byId.set(id, await keyStore.keyById(id));
+        const key = byId.get(id);
+        const original = key === undefined ? undefined : unsealFact(env.right.fact, env.right.sealed, key, env.right.id);
+        if (original !== undefined) learn(swaps, env.right.fact, original);
+      }
+      byId.clear();
+      return { pseudonym: '', erased: false, reveal: revealWith(swaps) };
+    },
+  };
+};
