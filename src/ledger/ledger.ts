@@ -14,7 +14,7 @@ import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import type { IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { appender, type AppendControl, type Pending, type Recorded } from './append.js';
+import { appender, type AppendControl, type Pending, type Placed, type Recorded } from './append.js';
 import { recordedVerdicts } from './recorded-verdicts.js';
 import { explainEvent, type Explanation } from './explain.js';
 import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
@@ -77,6 +77,12 @@ export interface LedgerOptions {
 export interface AutoCheckpointOptions {
   readonly everyEvents?: number;
   readonly everyMs?: number;
+  /**
+   * Where a failed automatic checkpoint goes. Checkpoints are signed and recorded beside the
+   * record() calls, not inside them; without a handler, a failure is CHECKPOINT_FAILED to the
+   * next record(), recordIfLawful(), checkpoint() or close(), which then records nothing.
+   */
+  readonly onError?: (error: LedgerError) => void;
 }
 
 export interface VerifyOptions {
@@ -210,16 +216,30 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const compliance = { defaultPolicy: options.policy ?? seedPolicy, ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
   const viewOptions = { store, trust: options.trust ?? [], ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
 
-  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries }) : undefined;
+  let tracker: LogTracker | undefined = options.autoCheckpoint === undefined ? undefined : logTracker(store);
+  // Only stores with dense positions tell the tracker where the writer's own appends landed.
+  const onPlaced = store.densePositions === true ? { onPlaced: (placed: readonly Placed[]) => tracker?.placed(placed) } : {};
+  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, ...onPlaced }) : undefined;
 
   /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
     [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
 
-  let tracker: LogTracker | undefined;
   let sinceCheckpoint = 0;
   let lastCheckpointMs = clock().getTime();
-  let checkpointing: Promise<unknown> | undefined;
+  let checkpointing: Promise<void> | undefined;
+  let checkpointFailure: LedgerError | undefined;
+
+  /** A failed automatic checkpoint is this call's error, before it records anything. */
+  const surfaceCheckpointFailure = (): void => {
+    const failure = checkpointFailure;
+    if (failure === undefined) return;
+    checkpointFailure = undefined;
+    throw new LedgerError('CHECKPOINT_FAILED', `the last automatic checkpoint failed (${failure.code}: ${failure.message}); nothing of this call was recorded`, {
+      ...failure.details,
+      cause: failure.code,
+    });
+  };
 
   const verdicts = recordedVerdicts();
 
@@ -260,11 +280,14 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
     writable();
+    if (!internal) surfaceCheckpointFailure();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
     const pending = decodeAll(inputs, { ...limits, now: clock().getTime(), internal });
-    const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true }));
-    sinceCheckpoint += recorded.length;
-    await maybeCheckpoint();
+    const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true, signNow: internal }));
+    if (!internal) {
+      sinceCheckpoint += recorded.length;
+      maybeCheckpoint();
+    }
     return recorded;
   };
 
@@ -275,8 +298,14 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
    */
   const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
     writable();
+    surfaceCheckpointFailure();
     const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
-    return recordLawful(p!);
+    const done = await recordLawful(p!);
+    if (done.recorded !== undefined) {
+      sinceCheckpoint += 1;
+      maybeCheckpoint();
+    }
+    return done;
   };
 
   /** One full verified pass over the store, from its first row. */
@@ -318,35 +347,61 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
-  const checkpoint = (): Promise<SignedCheckpoint> =>
+  /** `manual`: the automatic count starts again from this one; an automatic one counted from when it fell due. */
+  const signAndRecord = (manual: boolean): Promise<SignedCheckpoint> =>
     locked('\u0000checkpoint', async () => {
       if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it cannot sign a checkpoint');
       // Signed over the log as stored, without re-verifying it (verify does that): so that
-      // automatic checkpoints cost a read, not a replay.
+      // automatic checkpoints cost the writer's own hashes and a read of any other rows, not a replay.
       tracker ??= logTracker(store);
       await tracker.catchUp();
       const size = tracker.log.size;
       const root = tracker.log.root();
+      if (manual) {
+        sinceCheckpoint = 0;
+        lastCheckpointMs = clock().getTime();
+      }
       const note = signCheckpoint({ origin: identity!, size, root, signer });
       const [recorded] = await recordAs({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note }, {}, true);
-      sinceCheckpoint = 0;
-      lastCheckpointMs = clock().getTime();
       return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
     });
 
-  /** Signs an automatic checkpoint when one is due; the record() that made it due waits for it. */
-  const maybeCheckpoint = async (): Promise<void> => {
+  const checkpoint = async (): Promise<SignedCheckpoint> => {
+    if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
+    surfaceCheckpointFailure();
+    return signAndRecord(true);
+  };
+
+  const checkpointFailed = (e: unknown): void => {
+    const error = e instanceof LedgerError ? e : new LedgerError('STORE_UNAVAILABLE', `the automatic checkpoint failed: ${String(e)}`);
+    const onError = options.autoCheckpoint?.onError;
+    if (onError === undefined) checkpointFailure = error;
+    else onError(error);
+  };
+
+  /**
+   * Starts an automatic checkpoint when one is due, beside the record() that made it due: that
+   * call's facts are recorded whatever becomes of the checkpoint, and a failure reaches the next
+   * call (or onError). One at a time, in order, under the checkpoint lock; close() waits for it.
+   */
+  const maybeCheckpoint = (): void => {
     const auto = options.autoCheckpoint;
-    if (auto === undefined || checkpointing !== undefined) return;
+    if (auto === undefined || checkpointing !== undefined || closed) return;
     const due = (auto.everyEvents !== undefined && sinceCheckpoint >= auto.everyEvents) || (auto.everyMs !== undefined && clock().getTime() - lastCheckpointMs >= auto.everyMs);
     if (!due) return;
     sinceCheckpoint = 0;
-    checkpointing = checkpoint();
-    try {
-      await checkpointing;
-    } finally {
-      checkpointing = undefined;
-    }
+    lastCheckpointMs = clock().getTime();
+    checkpointing = (async () => {
+      try {
+        await signAndRecord(false);
+      } catch (e) {
+        checkpointFailed(e);
+      } finally {
+        checkpointing = undefined;
+      }
+      // Events recorded meanwhile may have made the next one due.
+      maybeCheckpoint();
+    })();
   };
 
   const consistencyProof = async (size1: number, size2: number): Promise<string[]> => {
@@ -382,9 +437,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     readAll: () => store.readAll(),
     async close() {
       if (closed) return;
-      await checkpointing;
+      while (checkpointing !== undefined) await checkpointing;
       closed = true;
       await store.close();
+      surfaceCheckpointFailure();
     },
   };
 
