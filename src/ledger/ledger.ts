@@ -20,11 +20,13 @@ import { explainEvent, type Explanation } from './explain.js';
 import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
+import { autoCheckpoints, type AutoCheckpointOptions } from './auto-checkpoint.js';
 import { signCheckpoint } from './log-checkpoints.js';
 import { logTracker, type LogTracker } from './log-tracker.js';
 import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
 
 export type { VerifyResult } from './verified-view.js';
+export type { AutoCheckpointOptions } from './auto-checkpoint.js';
 
 export type { Recorded } from './append.js';
 import type { ComplianceOptions, ComplianceState } from '../projection/compliance.js';
@@ -72,17 +74,6 @@ export interface LedgerOptions {
   readonly now?: number;
   /** The ledger's own facts (CheckpointRecorded), which callers may not record. */
   readonly internal?: boolean;
-}
-
-export interface AutoCheckpointOptions {
-  readonly everyEvents?: number;
-  readonly everyMs?: number;
-  /**
-   * Where a failed automatic checkpoint goes. Checkpoints are signed and recorded beside the
-   * record() calls, not inside them; without a handler, a failure is CHECKPOINT_FAILED to the
-   * next record(), recordIfLawful(), checkpoint() or close(), which then records nothing.
-   */
-  readonly onError?: (error: LedgerError) => void;
 }
 
 export interface VerifyOptions {
@@ -225,22 +216,6 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
     [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
 
-  let sinceCheckpoint = 0;
-  let lastCheckpointMs = clock().getTime();
-  let checkpointing: Promise<void> | undefined;
-  let checkpointFailure: LedgerError | undefined;
-
-  /** A failed automatic checkpoint is this call's error, before it records anything. */
-  const surfaceCheckpointFailure = (): void => {
-    const failure = checkpointFailure;
-    if (failure === undefined) return;
-    checkpointFailure = undefined;
-    throw new LedgerError('CHECKPOINT_FAILED', `the last automatic checkpoint failed (${failure.code}: ${failure.message}); nothing of this call was recorded`, {
-      ...failure.details,
-      cause: failure.code,
-    });
-  };
-
   const verdicts = recordedVerdicts();
 
   /** Appends decoded facts and hands back each one's verdict as recorded (see RecordedVerdicts). */
@@ -280,14 +255,11 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
     writable();
-    if (!internal) surfaceCheckpointFailure();
+    if (!internal) auto.surface();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
     const pending = decodeAll(inputs, { ...limits, now: clock().getTime(), internal });
     const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true, signNow: internal }));
-    if (!internal) {
-      sinceCheckpoint += recorded.length;
-      maybeCheckpoint();
-    }
+    if (!internal) auto.recorded(recorded.length);
     return recorded;
   };
 
@@ -298,13 +270,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
    */
   const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
     writable();
-    surfaceCheckpointFailure();
+    auto.surface();
     const [p] = decodeAll([input], { ...limits, now: clock().getTime() });
     const done = await recordLawful(p!);
-    if (done.recorded !== undefined) {
-      sinceCheckpoint += 1;
-      maybeCheckpoint();
-    }
+    if (done.recorded !== undefined) auto.recorded(1);
     return done;
   };
 
@@ -357,10 +326,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       await tracker.catchUp();
       const size = tracker.log.size;
       const root = tracker.log.root();
-      if (manual) {
-        sinceCheckpoint = 0;
-        lastCheckpointMs = clock().getTime();
-      }
+      if (manual) auto.restart();
       const note = signCheckpoint({ origin: identity!, size, root, signer });
       const [recorded] = await recordAs({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note }, {}, true);
       return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
@@ -368,41 +334,11 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const checkpoint = async (): Promise<SignedCheckpoint> => {
     if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    surfaceCheckpointFailure();
+    auto.surface();
     return signAndRecord(true);
   };
 
-  const checkpointFailed = (e: unknown): void => {
-    const error = e instanceof LedgerError ? e : new LedgerError('STORE_UNAVAILABLE', `the automatic checkpoint failed: ${String(e)}`);
-    const onError = options.autoCheckpoint?.onError;
-    if (onError === undefined) checkpointFailure = error;
-    else onError(error);
-  };
-
-  /**
-   * Starts an automatic checkpoint when one is due, beside the record() that made it due: that
-   * call's facts are recorded whatever becomes of the checkpoint, and a failure reaches the next
-   * call (or onError). One at a time, in order, under the checkpoint lock; close() waits for it.
-   */
-  const maybeCheckpoint = (): void => {
-    const auto = options.autoCheckpoint;
-    if (auto === undefined || checkpointing !== undefined || closed) return;
-    const due = (auto.everyEvents !== undefined && sinceCheckpoint >= auto.everyEvents) || (auto.everyMs !== undefined && clock().getTime() - lastCheckpointMs >= auto.everyMs);
-    if (!due) return;
-    sinceCheckpoint = 0;
-    lastCheckpointMs = clock().getTime();
-    checkpointing = (async () => {
-      try {
-        await signAndRecord(false);
-      } catch (e) {
-        checkpointFailed(e);
-      } finally {
-        checkpointing = undefined;
-      }
-      // Events recorded meanwhile may have made the next one due.
-      maybeCheckpoint();
-    })();
-  };
+  const auto = autoCheckpoints({ options: options.autoCheckpoint, clock, sign: () => signAndRecord(false), closed: () => closed });
 
   const consistencyProof = async (size1: number, size2: number): Promise<string[]> => {
     const view = await currentView();
@@ -437,10 +373,10 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     readAll: () => store.readAll(),
     async close() {
       if (closed) return;
-      while (checkpointing !== undefined) await checkpointing;
+      await auto.settle();
       closed = true;
       await store.close();
-      surfaceCheckpointFailure();
+      auto.surface();
     },
   };
 

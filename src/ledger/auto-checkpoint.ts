@@ -1,0 +1,87 @@
+import { LedgerError } from '../domain/errors.js';
+
+export interface AutoCheckpointOptions {
+  readonly everyEvents?: number;
+  readonly everyMs?: number;
+  /**
+   * Where a failed automatic checkpoint goes. Checkpoints are signed and recorded beside the
+   * record() calls, not inside them; without a handler, a failure is CHECKPOINT_FAILED to the
+   * next record(), recordIfLawful(), checkpoint() or close(), which then records nothing.
+   */
+  readonly onError?: (error: LedgerError) => void;
+}
+
+/** When automatic checkpoints fall due, the one being written, and a failure not yet heard of. */
+export interface AutoCheckpoints {
+  /** Counts facts this writer recorded, and starts a checkpoint when one is due. */
+  recorded(count: number): void;
+  /** A checkpoint was signed on request: the count and the timer start again. */
+  restart(): void;
+  /** Throws CHECKPOINT_FAILED for a failure no call has heard of yet. */
+  surface(): void;
+  /** Waits for the checkpoint being written, and any that fell due meanwhile. */
+  settle(): Promise<void>;
+}
+
+export const autoCheckpoints = (c: {
+  readonly options: AutoCheckpointOptions | undefined;
+  readonly clock: () => Date;
+  /** Signs and records one checkpoint, under the ledger's checkpoint lock. */
+  readonly sign: () => Promise<unknown>;
+  readonly closed: () => boolean;
+}): AutoCheckpoints => {
+  const auto = c.options;
+  let since = 0;
+  let lastMs = c.clock().getTime();
+  let writing: Promise<void> | undefined;
+  let failure: LedgerError | undefined;
+
+  const failed = (e: unknown): void => {
+    const error = e instanceof LedgerError ? e : new LedgerError('STORE_UNAVAILABLE', `the automatic checkpoint failed: ${String(e)}`);
+    if (auto?.onError === undefined) failure = error;
+    else auto.onError(error);
+  };
+
+  /**
+   * Starts a checkpoint when one is due, beside the call that made it due: that call's facts are
+   * recorded whatever becomes of it. Counted from when it fell due, so one falls due every N
+   * events however long each takes to write; one at a time, the next right after.
+   */
+  const maybe = (): void => {
+    if (auto === undefined || writing !== undefined || c.closed()) return;
+    const due = (auto.everyEvents !== undefined && since >= auto.everyEvents) || (auto.everyMs !== undefined && c.clock().getTime() - lastMs >= auto.everyMs);
+    if (!due) return;
+    since = 0;
+    lastMs = c.clock().getTime();
+    writing = (async () => {
+      try {
+        await c.sign();
+      } catch (e) {
+        failed(e);
+      } finally {
+        writing = undefined;
+      }
+      maybe();
+    })();
+  };
+
+  return {
+    recorded(count) {
+      since += count;
+      maybe();
+    },
+    restart() {
+      since = 0;
+      lastMs = c.clock().getTime();
+    },
+    surface() {
+      const f = failure;
+      if (f === undefined) return;
+      failure = undefined;
+      throw new LedgerError('CHECKPOINT_FAILED', `the last automatic checkpoint failed (${f.code}: ${f.message}); nothing of this call was recorded`, { ...f.details, cause: f.code });
+    },
+    async settle() {
+      while (writing !== undefined) await writing;
+    },
+  };
+};
