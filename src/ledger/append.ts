@@ -47,6 +47,8 @@ export interface AppenderOptions {
   readonly mode: SigningMode;
   readonly heads: HeadCache;
   readonly maxRetries: number;
+  /** Told just before an append goes to the store. */
+  readonly onWrite?: () => void;
   /** Told of every append that landed: its envelopes in store order, the last at `position`. */
   readonly onPlaced?: (placed: readonly Placed[]) => void;
 }
@@ -102,7 +104,7 @@ interface Run {
  * store can (appendMany), in the caller's order; re-reads heads and retries after a lost race
  * or a dropped connection, never appending a fact twice.
  */
-export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries, onPlaced }: AppenderOptions): Appender => {
+export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries, onWrite, onPlaced }: AppenderOptions): Appender => {
   /** Envelopes already in `stream` whose ids are among `ids`, scanning from `fromRevision`. */
   const recordedIn = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
     const found = new Map<string, Envelope>();
@@ -179,6 +181,7 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
         json: envelopeJson(r.bodyTexts[i]!, e.hash, e.sig),
       })),
     }));
+    onWrite?.();
     if (store.appendMany) {
       const results = await store.appendMany(appends);
       onPlaced?.(runs.map((r, i) => ({ envelopes: r.envelopes, position: results[i]!.position })));

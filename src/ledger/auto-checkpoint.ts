@@ -85,3 +85,41 @@ export const autoCheckpoints = (c: {
     },
   };
 };
+
+/** How long an automatic checkpoint waits for an append to go along with before it goes alone. */
+const RIDE_ALONG_MS = 20;
+
+/**
+ * An automatic checkpoint's fact goes to the store right behind the writer's next append (or
+ * alone after RIDE_ALONG_MS), so that a store that groups commits (SQLite, PostgreSQL) writes
+ * both in one commit instead of one each: without this, every checkpoint cost a commit of its own.
+ */
+export interface RideAlong {
+  /** The appender calls this just before an append goes to the store. */
+  onWrite(): void;
+  /** Resolves at the next append, or after RIDE_ALONG_MS. */
+  next(): Promise<void>;
+  /** Lets a waiting checkpoint go now (close()). */
+  release(): void;
+}
+
+export const rideAlong = (): RideAlong => {
+  let waiting: (() => void) | undefined;
+  const onWrite = (): void => {
+    const go = waiting;
+    waiting = undefined;
+    go?.();
+  };
+  return {
+    onWrite,
+    release: onWrite,
+    next: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(onWrite, RIDE_ALONG_MS);
+        waiting = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }),
+  };
+};

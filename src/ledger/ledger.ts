@@ -20,7 +20,7 @@ import { explainEvent, type Explanation } from './explain.js';
 import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
-import { autoCheckpoints, type AutoCheckpointOptions } from './auto-checkpoint.js';
+import { autoCheckpoints, rideAlong, type AutoCheckpointOptions } from './auto-checkpoint.js';
 import { signCheckpoint } from './log-checkpoints.js';
 import { logTracker, type LogTracker } from './log-tracker.js';
 import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
@@ -210,7 +210,8 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   let tracker: LogTracker | undefined = options.autoCheckpoint === undefined ? undefined : logTracker(store);
   // Only stores with dense positions tell the tracker where the writer's own appends landed.
   const onPlaced = store.densePositions === true ? { onPlaced: (placed: readonly Placed[]) => tracker?.placed(placed) } : {};
-  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, ...onPlaced }) : undefined;
+  const ride = rideAlong();
+  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, onWrite: ride.onWrite, ...onPlaced }) : undefined;
 
   /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
@@ -328,6 +329,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       const root = tracker.log.root();
       if (manual) auto.restart();
       const note = signCheckpoint({ origin: identity!, size, root, signer });
+      if (!manual) await ride.next();
       const [recorded] = await recordAs({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note }, {}, true);
       return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
     });
@@ -373,6 +375,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     readAll: () => store.readAll(),
     async close() {
       if (closed) return;
+      ride.release();
       await auto.settle();
       closed = true;
       await store.close();
