@@ -51,7 +51,10 @@ export const autoCheckpoints = (c: {
     if (auto === undefined || writing !== undefined || c.closed()) return;
     const due = (auto.everyEvents !== undefined && since >= auto.everyEvents) || (auto.everyMs !== undefined && c.clock().getTime() - lastMs >= auto.everyMs);
     if (!due) return;
-    since = 0;
+    // Events beyond the N that made this one due count towards the next (one pending at most),
+    // so a checkpoint that took longer to write than N events does not stretch the cadence.
+    const every = auto.everyEvents;
+    since = every !== undefined && since >= every ? Math.min(since - every, every - 1) : 0;
     lastMs = c.clock().getTime();
     writing = (async () => {
       try {
