@@ -55,6 +55,18 @@ describe.skipIf(!built)('entry points', () => {
     expect(loaded.filter((p) => CLIENTS.includes(p))).toEqual([client]);
   });
 
+  it('privacy-ledger/verify loads only tweetnacl, fp-ts and io-ts, and verifies a bundle through the package name', async () => {
+    expect(await packagesLoadedBy('privacy-ledger/verify')).toEqual(['fp-ts', 'io-ts', 'tweetnacl']);
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { verifyBundle, parsePublicKeyFile } from 'privacy-ledger/verify';
+      const dir = 'test/vectors/bundles/';
+      const r = await verifyBundle(readFileSync(dir + 'valid.json', 'utf8'), { trust: [parsePublicKeyFile(readFileSync(dir + 'ledger.pub', 'utf8'))] });
+      console.log(JSON.stringify([r.ok, r.derived.verdict]));`;
+    const r = await runNodeAsync('--input-type=module', ['-e', script], ROOT);
+    expect(JSON.parse(r.stdout)).toEqual([true, 'ok']);
+  });
+
   it('the CLI loads only the adapter its --ledger names', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pl-entry-'));
     // Preloaded into the CLI: on exit, prints the clients the require cache holds.

@@ -28,7 +28,7 @@ describe('the package', () => {
     const r = npm(['pack', '--dry-run', '--json', '--ignore-scripts']);
     expect(r.status).toBe(0);
     const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'docs/eventstoredb.md', 'schemas/audit.schema.json', 'schemas/common.schema.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js']) {
+    for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', 'docs/eventstoredb.md', 'schemas/audit.schema.json', 'schemas/common.schema.json', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/verify.js', 'dist/verify-page/verify-bundle.html', 'schemas/bundle.schema.json']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => /^(test|src|benchmarks|examples|dist\/test|dist\/benchmarks|dist\/examples)\//.test(f))).toEqual([]);

@@ -7,10 +7,7 @@ import type {
   ViolationCode,
 } from '../projection/compliance-types.js';
 import { displayLines } from './escape.js';
-import { RULE_TEXT } from '../projection/rule-text.js';
-
-/** Each rule in one line, as a privacy officer would say it. */
-export const RULES: Readonly<Record<ViolationCode, string>> = RULE_TEXT;
+import { ruleOf } from '../projection/rules-catalogue.js';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 const short = (id: string): string => id.slice(0, 8);
@@ -28,7 +25,7 @@ const table = (header: readonly string[], rows: readonly (readonly string[])[]):
 
 const violationLines = (violations: readonly Violation[]): string[] =>
   violations.flatMap((v, i) => [
-    `  ${i + 1}. ${v.code}  ${when(v.at)}${v.subject === undefined ? '' : `  subject ${v.subject}`}  event ${v.eventId}`,
+    `  ${i + 1}. ${v.code} (${ruleOf(v.code).title})  ${when(v.at)}${v.subject === undefined ? '' : `  subject ${v.subject}`}  event ${v.eventId}`,
     `     ${v.message}`,
     `     evidence: ${v.evidence.length === 0 ? 'none recorded (the absence of a fact is the finding)' : v.evidence.join(', ')}`,
   ]);
@@ -44,8 +41,8 @@ const codeTable = (violations: readonly Violation[]): string[] => {
   const counts = new Map<ViolationCode, number>();
   for (const v of violations) counts.set(v.code, (counts.get(v.code) ?? 0) + 1);
   return table(
-    ['code', 'count', 'rule'],
-    [...counts].sort((a, b) => b[1] - a[1]).map(([code, c]) => [code, n(c), RULES[code]]),
+    ['code', 'count', 'title', 'rule'],
+    [...counts].sort((a, b) => b[1] - a[1]).map(([code, c]) => [code, n(c), ruleOf(code).title, ruleOf(code).text]),
   );
 };
 

@@ -1,5 +1,6 @@
 import { LEDGER_OPTIONS, type Command } from './command.js';
 import { auditCommand } from './commands/audit.js';
+import { consentsCommand } from './commands/consents.js';
 import { demoCommand } from './commands/demo.js';
 import { explainCommand } from './commands/explain.js';
 import { importCommand } from './commands/import.js';
@@ -9,6 +10,8 @@ import { reportCommand } from './commands/report.js';
 import { verifyCommand } from './commands/verify.js';
 import { checkpointCommand } from './commands/checkpoint.js';
 import { witnessCommand } from './commands/witness.js';
+import { proveCommand } from './commands/prove.js';
+import { verifyBundleCommand } from './commands/verify-bundle.js';
 
 const TRUST: Command['options'][number] = ['--trust FILE.pub …', 'trust only these keys (several after one flag, or the flag repeated)'];
 const CHECKPOINT: Command['options'][number] = ['--checkpoint FILE …', 'signed checkpoints the log must still hold as its prefix (a deleted, moved or rewritten entry fails)'];
@@ -73,12 +76,15 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'audit',
-    usage: '[--at TIME] [--json] [--every-verdict] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
+    usage: '[--at TIME] [--format text|json|html|csv] [--out PATH] [--table NAME] [--every-verdict] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
     summary: 'the compliance report: every use and disclosure judged, integrity first',
     options: [
       AT,
-      ['--json', 'the report as JSON (schemas/audit.schema.json)'],
-      ['--every-verdict', 'with --json, one verdict per use instead of lawful uses grouped'],
+      ['--format F', 'text (default), json (schemas/audit.schema.json), html (one self-contained page) or csv'],
+      ['--json', 'the same as --format json'],
+      ['--out PATH', 'write there instead of stdout; for csv, a directory that gets violations, disclosures, uses and obligations .csv'],
+      ['--table NAME', 'with csv: just that table (violations, disclosures, uses or obligations)'],
+      ['--every-verdict', 'with json, one verdict per use instead of lawful uses grouped (csv always lists every one)'],
       TRUST,
       CHECKPOINT,
       WITNESS,
@@ -89,11 +95,43 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'report',
-    usage: '--subject ID [--at TIME] [--json] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
+    usage: '--subject ID [--at TIME] [--format text|json|html] [--out FILE] [--trust FILE.pub …] [--checkpoint FILE …] [--witness FILE.pub …]',
     summary: 'a subject access report: everything collected, used, disclosed, consented and notified',
-    options: [['--subject ID', 'the subject (required)'], AT, ['--json', 'the report as JSON (schemas/report.schema.json)'], TRUST, CHECKPOINT, WITNESS, ...LEDGER_OPTIONS],
+    options: [
+      ['--subject ID', 'the subject (required)'],
+      AT,
+      ['--format F', 'text (default), json (schemas/report.schema.json) or html (one self-contained page)'],
+      ['--json', 'the same as --format json'],
+      ['--out FILE', 'write there instead of stdout'],
+      TRUST,
+      CHECKPOINT,
+      WITNESS,
+      ...LEDGER_OPTIONS,
+    ],
     exits: [2, 3, 4],
     run: reportCommand,
+  },
+  {
+    name: 'consents',
+    usage: '--controller ID --withdrawal-method TEXT [--subject ID] [--at TIME] [--format iso27560] [--out FILE] [--trust FILE.pub …]',
+    summary: 'consent records in the shape of ISO/IEC TS 27560 with DPV terms (schemas/iso27560-consent-records.schema.json)',
+    options: [
+      ['--controller ID', 'the controller the records name (required)'],
+      ['--withdrawal-method TEXT', 'how a subject withdraws consent (required)'],
+      ['--controller-name NAME', "the controller's name"],
+      ['--subject ID', 'one subject (default: every subject who gave or withdrew consent)'],
+      AT,
+      ['--format iso27560', 'the only format (default)'],
+      ['--language TAG', 'the language of the notice, e.g. en'],
+      ['--jurisdiction CODE', 'the jurisdiction, e.g. EU'],
+      ['--out FILE', 'write there instead of stdout'],
+      TRUST,
+      CHECKPOINT,
+      WITNESS,
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [3, 4],
+    run: consentsCommand,
   },
   {
     name: 'explain',
@@ -124,6 +162,33 @@ export const COMMANDS: readonly Command[] = [
     ],
     exits: [3, 4],
     run: witnessCommand,
+  },
+  {
+    name: 'prove',
+    usage: '--event ID --out FILE [--checkpoint FILE] [--trust FILE.pub …] [--key FILE]',
+    summary: 'a verdict bundle: one use, disclosure or access, its verdict and every fact it rests on, tied to a signed checkpoint',
+    options: [
+      ['--event ID', 'the DataUsed, DataDisclosed or PersonnelAccessed to prove (required)'],
+      ['--out FILE', 'where to write the bundle (required); it holds that subject\'s facts: personal data'],
+      ['--checkpoint FILE', 'the signed checkpoint to tie it to (default: the latest the ledger recorded that covers the event)'],
+      ['--key FILE', 'the ledger key, to sign a checkpoint when none covers the event yet'],
+      TRUST,
+      ...LEDGER_OPTIONS,
+    ],
+    exits: [3, 4],
+    run: proveCommand,
+  },
+  {
+    name: 'verify-bundle',
+    usage: 'FILE --trust LEDGER.pub … [--witness W.pub …] [--json]',
+    summary: 'check a verdict bundle with public keys alone and re-derive its verdict with the rules; no ledger needed',
+    options: [
+      ['--trust FILE.pub …', "the ledger's public key(s) (required): keys in the bundle count only when one of these endorsed them"],
+      ['--witness FILE.pub …', 'witnesses whose cosignature the checkpoint must carry'],
+      ['--json', 'every check and the re-derived verdict as JSON'],
+    ],
+    exits: [3],
+    run: verifyBundleCommand,
   },
   {
     name: 'demo',

@@ -1,6 +1,7 @@
 import type { IntegrityFinding } from '../seal/verify.js';
 import type { VerifyResult } from '../ledger/ledger.js';
-import type { ComplianceReport, SubjectReport } from '../projection/compliance-types.js';
+import type { ComplianceReport, SubjectReport, ViolationCode } from '../projection/compliance-types.js';
+import { RULE_CATALOGUE } from '../projection/rules-catalogue.js';
 import type { RegisteredKey } from '../ledger/key-registry.js';
 import type { Explanation } from '../ledger/explain.js';
 
@@ -64,8 +65,15 @@ const document = <T extends object>(command: string, ledger: string, body: T) =>
 
 export const verifyJson = (r: VerifyResult, trust: readonly string[]) => document('verify', r.store, { ...integrityJson(r), trust });
 
+/** The catalogue entry of every rule a report names, so a reader of the JSON alone knows what each code means. */
+const rulesNamed = (report: ComplianceReport) =>
+  Object.fromEntries(Object.keys(report.summary.byCode).map((code) => {
+    const { title, text, parameters } = RULE_CATALOGUE[code as ViolationCode];
+    return [code, { title, text, parameters }];
+  }));
+
 export const auditJson = (integrity: VerifyResult, report: ComplianceReport) =>
-  document('audit', integrity.store, { at: report.summary.at, integrity: integrityJson(integrity), ...report });
+  document('audit', integrity.store, { at: report.summary.at, integrity: integrityJson(integrity), ...report, rules: rulesNamed(report) });
 
 export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
   document('report', integrity.store, { integrity: integrityJson(integrity), ...report });

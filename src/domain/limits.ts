@@ -42,7 +42,20 @@ export const nestingProblem = (value: unknown, maxDepth: number = MAX_NESTING): 
  * UTF-8 bytes of a decoded fact's canonical JSON. Canonical JSON differs from JSON.stringify
  * only in key order, so the two have the same length.
  */
-export const factBytes = (fact: Fact): number => Buffer.byteLength(JSON.stringify(fact), 'utf8');
+export const factBytes = (fact: Fact): number => utf8Length(JSON.stringify(fact));
+
+/** UTF-8 length of a string, counted without encoding it (and without Buffer: the domain runs in browsers too). */
+const utf8Length = (s: string): number => {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) n += 2, i++; // a pair: 4 bytes for 2 units
+    else n += 2; // 3 bytes (a lone surrogate is encoded as U+FFFD, 3 bytes)
+  }
+  return n;
+};
 
 export const checkedFactLimit = (limits: FactLimits): number => {
   const max = limits.maxFactBytes ?? DEFAULT_MAX_FACT_BYTES;

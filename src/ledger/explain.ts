@@ -9,7 +9,7 @@ import type { EventStore } from '../store/port.js';
 import { applyCompliance, initialComplianceState } from '../projection/compliance.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import type { Obligation, ProofRef, UseBasis, Verdict, Violation, ViolationCode } from '../projection/compliance-types.js';
-import { BASIS_TEXT, RULE_JUDGES, RULE_TEXT } from '../projection/rule-text.js';
+import { BASIS_TEXT, ruleOf, rulesJudging } from '../projection/rules-catalogue.js';
 
 /** A rule that judges a fact: its code and what it says. */
 export interface RuleRef {
@@ -55,8 +55,7 @@ export interface ExplainSource {
   readonly trust?: readonly TrustedKey[];
 }
 
-const rulesFor = (type: FactType): RuleRef[] =>
-  (Object.keys(RULE_JUDGES) as ViolationCode[]).filter((c) => RULE_JUDGES[c].includes(type)).map((code) => ({ code, text: RULE_TEXT[code] }));
+const rulesFor = (type: FactType): RuleRef[] => rulesJudging(type).map((r) => ({ code: r.code, text: r.text }));
 
 /**
  * Explains one event: one pass over the store that verifies every event and folds the
@@ -80,7 +79,7 @@ export const explainEvent = async ({ store, policy, trust }: ExplainSource, even
   const report = complianceReport(state, at);
   const mine = (v: { eventId: string }) => v.eventId.toLowerCase() === wanted;
   const verdict: Verdict | undefined = [...report.uses, ...report.accesses, ...report.disclosures].find(mine);
-  const violations = report.violations.filter(mine).map((v) => ({ ...v, rule: RULE_TEXT[v.code] }));
+  const violations = report.violations.filter(mine).map((v) => ({ ...v, rule: ruleOf(v.code).text }));
   const rules = rulesFor(found.fact.type);
   const basis = violations.length === 0 ? verdict?.basis : undefined;
   const basisText = basis !== undefined && basis in BASIS_TEXT ? BASIS_TEXT[basis as UseBasis] : basis !== undefined ? `disclosed for a lawful reason of the policy: ${basis}` : undefined;

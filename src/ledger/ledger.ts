@@ -17,6 +17,8 @@ import type { EventStore, RecordedEvent } from '../store/port.js';
 import { appender, type AppendControl, type Pending, type Placed, type Recorded } from './append.js';
 import { recordedVerdicts } from './recorded-verdicts.js';
 import { explainEvent, type Explanation } from './explain.js';
+import { proveEvent, type ProveOptions } from './prove.js';
+import type { VerdictBundle } from '../bundle/format.js';
 import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
@@ -135,6 +137,12 @@ export interface Ledger {
   disclosureRegister(at?: string | Date): Promise<DisclosureRegister>;
   /** Signs a checkpoint of the log as it stands (C2SP tlog-checkpoint) and records it in the ledger. */
   checkpoint(): Promise<SignedCheckpoint>;
+  /**
+   * A verdict bundle for one DataUsed, DataDisclosed or PersonnelAccessed: its verdict and every
+   * envelope it rests on, tied to a signed checkpoint (the one given, else the latest recorded
+   * that covers it, else — with a signer — a new one). It holds that subject's facts.
+   */
+  prove(eventId: string, options?: ProveOptions): Promise<VerdictBundle>;
   /** An RFC 9162 consistency proof between two sizes of the log (hex hashes), for a witness. */
   consistencyProof(size1: number, size2: number): Promise<string[]>;
   /** Every event of the store in global order, raw: for audits and projections. */
@@ -354,6 +362,18 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const explain = (eventId: string, at: string | Date = clock()): Promise<Explanation> =>
     explainEvent({ store, policy: options.policy ?? seedPolicy, trust: options.trust ?? [] }, eventId, at);
 
+  const prove = async (eventId: string, proveOptions: ProveOptions = {}): Promise<VerdictBundle> => {
+    const source = { store, policy: options.policy ?? seedPolicy, trust: options.trust ?? [], clock, ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
+    try {
+      return await proveEvent(source, eventId, proveOptions);
+    } catch (e) {
+      // No checkpoint covers the event yet: a ledger that can sign makes one.
+      if (!isLedgerError(e, 'NO_CHECKPOINT') || proveOptions.checkpoint !== undefined || !signer) throw e;
+      const cp = await checkpoint();
+      return proveEvent(source, eventId, { checkpoint: cp.note });
+    }
+  };
+
   const ledger: Ledger = {
     store,
     signer,
@@ -371,6 +391,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     explain,
     recordIfLawful,
     checkpoint,
+    prove,
     consistencyProof,
     readAll: () => store.readAll(),
     async close() {

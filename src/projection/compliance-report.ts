@@ -8,7 +8,8 @@ import type {
   ViolationCode,
 } from './compliance-types.js';
 import { isoOf, policyAtMs, toMs, type ComplianceState } from './compliance-state.js';
-import { accessVerdictOf, byDue, byTime, deadlineFindings, useVerdictOf } from './verdicts.js';
+import { accessVerdictOf, useVerdictOf } from './output.js';
+import { byDue, byTime, deadlineFindings } from './verdicts.js';
 
 const countByCode = (violations: readonly Violation[]): Partial<Record<ViolationCode, number>> => {
   const out: Partial<Record<ViolationCode, number>> = {};

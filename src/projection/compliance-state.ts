@@ -2,7 +2,7 @@ import { LedgerError } from '../domain/errors.js';
 import type { FactType } from '../domain/facts.js';
 import { seedPolicy, type Policy } from '../domain/policy.js';
 import type { Envelope } from '../seal/envelope-types.js';
-import type { ProofRef, PurposeCounts, UseBasis, Violation, ViolationCode } from './compliance-types.js';
+import type { PurposeCounts, UseBasis, Violation, ViolationCode } from './compliance-types.js';
 
 /**
  * The folded state of the compliance view. It holds what later facts and queries need —
@@ -34,8 +34,8 @@ export interface ComplianceState {
   readonly pendingNotices: Map<string, NoticeRecord[]>;
   /** Violations decided when the fact was folded; deadline-based ones are computed by the queries. */
   readonly violations: Violation[];
-  readonly useLog: KeptVerdict[];
-  readonly accessLog: KeptVerdict[];
+  readonly useLog: VerdictRecord[];
+  readonly accessLog: VerdictRecord[];
   /** Grouped lawful accesses: grant seq → purpose → index in accessLog (staff × purposes, not subjects × staff). */
   readonly accessGroups: Map<number, Map<string, number>>;
   readonly counts: { uses: number; usesOk: number; accesses: number; accessesOk: number; collections: number; backfilled: number };
@@ -57,7 +57,7 @@ export interface ComplianceOptions {
 
 /** One recorded event the view keeps, as it cites it. */
 export interface Ref {
-  readonly id: string;
+  readonly eventId: string;
   readonly hash: string;
   readonly type: FactType;
   /** Order of folding (0-based): "earlier" means a smaller seq. */
@@ -90,15 +90,18 @@ export interface CollectionRecord {
   readonly source: string;
   readonly policyVersion: string;
   count: number;
-  lastId?: string;
+  lastEventId?: string;
   lastAt?: string;
 }
 
-export interface ConsentEvent {
+export interface ConsentRecord {
   readonly ref: Ref;
   readonly kind: 'granted' | 'withdrawn';
   readonly purposes: readonly string[];
   readonly recipients?: readonly string[];
+  /** A grant's: the policy version it was given under and how it was given. */
+  readonly policyVersion?: string;
+  readonly method?: string;
 }
 
 export interface NoticeRecord {
@@ -111,7 +114,7 @@ export interface NoticeRecord {
 export interface SubjectState {
   /** Identical collections (same categories, purposes, source, policy version) share one record. */
   readonly collections: CollectionRecord[];
-  readonly consents: ConsentEvent[];
+  readonly consents: ConsentRecord[];
   /** Bumped by every fact that changes how this subject's uses are judged (a new collection, consent, erasure). */
   version: number;
   /** The latest `at` among those facts. */
@@ -137,8 +140,8 @@ export interface SubjectState {
  * A kept verdict of a use or a personnel access; a group when `count` > 1 (then `id`/`at`
  * are the first event's). Every field is always set, so all entries share one shape.
  */
-export interface KeptVerdict {
-  readonly id: string;
+export interface VerdictRecord {
+  readonly eventId: string;
   readonly at: string;
   /** Undefined for a group of accesses, which spans subjects. */
   readonly subject: string | undefined;
@@ -149,7 +152,7 @@ export interface KeptVerdict {
   readonly proof: readonly Ref[];
   readonly codes: readonly ViolationCode[] | undefined;
   count: number;
-  lastId: string | undefined;
+  lastEventId: string | undefined;
   lastAt: string | undefined;
 }
 
@@ -224,7 +227,7 @@ export const initialComplianceState = (options: Partial<ComplianceOptions> = {})
 });
 
 export const refOf = (envelope: Envelope, seq: number, atMs: number): Ref => ({
-  id: envelope.id,
+  eventId: envelope.id,
   hash: envelope.hash,
   type: envelope.fact.type,
   seq,
@@ -239,8 +242,6 @@ export const metMsOf = (envelope: Envelope, atMs: number): number => {
   const recordedMs = parseInstant(envelope.recordedAt);
   return recordedMs > atMs ? recordedMs : atMs;
 };
-
-export const proofOf = (r: Ref): ProofRef => ({ eventId: r.id, hash: r.hash, type: r.type });
 
 /** Where the fold keeps a subject's memoized use judgements: a symbol, so snapshots leave them out. */
 export const USE_MEMOS: unique symbol = Symbol('use-memos');

@@ -1,7 +1,7 @@
 import type { FactType } from '../domain/facts.js';
 import type { Policy } from '../domain/policy.js';
 
-/** Every violation the compliance view can name (the violation table in the README's "How it works"). */
+/** Every violation the compliance view can name; rules-catalogue.ts says what each means. */
 export const VIOLATION_CODES = [
   'USE_WITHOUT_COLLECTION',
   'PURPOSE_NOT_DECLARED',
@@ -236,6 +236,9 @@ export interface SubjectConsentEvent {
   readonly kind: 'granted' | 'withdrawn';
   readonly purposes: readonly string[];
   readonly recipients?: readonly string[];
+  /** A grant's: the policy version it was given under and how it was given. */
+  readonly policyVersion?: string;
+  readonly method?: string;
 }
 
 export interface SubjectNotice {

@@ -27,7 +27,7 @@ import {
   type Ref,
 } from './compliance-state.js';
 import { onDataCollected, onDataUsed, onPersonnelAccessed, recordProblems } from './fold-uses.js';
-import { judgeDisclosure } from './rules-disclosure.js';
+import { disclosureRecordOf, judgeDisclosure } from './rules-disclosure.js';
 import type { Projection } from './runner.js';
 
 export { initialComplianceState, type ComplianceOptions, type ComplianceState } from './compliance-state.js';
@@ -35,32 +35,16 @@ export { initialComplianceState, type ComplianceOptions, type ComplianceState } 
 const onDataDisclosed = (state: ComplianceState, f: DataDisclosed, ref: Ref): void => {
   const j = judgeDisclosure(state, f, ref.atMs);
   const s = subjectState(state, f.subject);
-  const rec: DisclosureRecord = {
-    ref,
-    subject: f.subject,
-    recipient: f.recipient,
-    reason: f.reason,
-    categories: f.categories,
-    ...(f.legalRef === undefined ? {} : { legalRef: f.legalRef }),
-    ...(f.consentRef === undefined ? {} : { consentRef: f.consentRef }),
-    ...(f.noticeDeferredUntil === undefined ? {} : { deferredUntil: f.noticeDeferredUntil }),
-    ...(f.deferralRef === undefined ? {} : { deferralRef: f.deferralRef }),
-    clockStartMs: j.clockStartMs,
-    noticeDays: j.noticeDays,
-    dueMs: j.dueMs,
-    ...(j.basis === undefined ? {} : { basis: j.basis }),
-    proof: j.proof,
-    codes: j.problems.map((p) => p.code),
-  };
+  const rec: DisclosureRecord = disclosureRecordOf(f, ref, j);
   // A notice may name the disclosure's id before the disclosure itself is folded.
-  const early = state.pendingNotices.get(ref.id);
+  const early = state.pendingNotices.get(ref.eventId);
   if (early !== undefined) {
     for (const n of early) if (n.subject === f.subject && (rec.notice === undefined || n.ref.metMs < rec.notice.metMs)) rec.notice = n.ref;
-    state.pendingNotices.delete(ref.id);
+    state.pendingNotices.delete(ref.eventId);
   }
-  state.disclosures.set(ref.id, rec);
-  s.disclosures.push(ref.id);
-  recordProblems(state, s, ref.id, ref.at, f.subject, j.problems);
+  state.disclosures.set(ref.eventId, rec);
+  s.disclosures.push(ref.eventId);
+  recordProblems(state, s, ref.eventId, ref.at, f.subject, j.problems);
 };
 
 const onSubjectNotified = (state: ComplianceState, f: SubjectNotified, ref: Ref): void => {
@@ -203,6 +187,8 @@ const applyOther = (state: ComplianceState, f: Fact, ref: Ref): void => {
         kind: 'granted',
         purposes: f.purposes,
         ...(f.recipients === undefined ? {} : { recipients: f.recipients }),
+        policyVersion: f.policyVersion,
+        method: f.method,
       });
       break;
     case 'ConsentWithdrawn':

@@ -13,7 +13,7 @@ import {
   touchSubject,
   USE_MEMOS,
   type ComplianceState,
-  type KeptVerdict,
+  type VerdictRecord,
   type PolicyRecord,
   type Ref,
   type SubjectState,
@@ -59,9 +59,9 @@ const sameProof = (a: readonly Ref[], b: readonly Ref[]): boolean => {
 };
 
 /** Count one more lawful event into a kept group. */
-const joinGroup = (g: KeptVerdict, id: string, at: string, categories: readonly string[]): void => {
+const joinGroup = (g: VerdictRecord, id: string, at: string, categories: readonly string[]): void => {
   g.count++;
-  g.lastId = id;
+  g.lastEventId = id;
   g.lastAt = at;
   for (const c of categories) if (!g.categories.includes(c)) g.categories.push(c);
 };
@@ -74,8 +74,8 @@ const kept = (
   purpose: string,
   categories: readonly string[],
   j: Judgement,
-): KeptVerdict => ({
-  id,
+): VerdictRecord => ({
+  eventId: id,
   at,
   subject,
   staff,
@@ -85,7 +85,7 @@ const kept = (
   proof: j.proof,
   codes: j.problems.length === 0 ? undefined : j.problems.map((p) => p.code),
   count: 1,
-  lastId: undefined,
+  lastEventId: undefined,
   lastAt: undefined,
 });
 
@@ -102,7 +102,7 @@ interface UseMemo {
   readonly judgement: Judgement;
   readonly counts: PurposeCounts;
   /** The group its lawful uses join (which already holds its categories). */
-  group: KeptVerdict | undefined;
+  group: VerdictRecord | undefined;
 }
 interface UseMemos {
   readonly version: number;
@@ -180,7 +180,7 @@ export const onDataUsed = (state: ComplianceState, e: Envelope, f: DataUsed, atM
     const known = memo?.group;
     if (known !== undefined) {
       known.count++;
-      known.lastId = e.id;
+      known.lastEventId = e.id;
       known.lastAt = f.at;
       return;
     }
@@ -237,7 +237,7 @@ export const onDataCollected = (state: ComplianceState, e: Envelope, f: DataColl
   for (const rec of s.collections) {
     if (rec.source === f.source && rec.policyVersion === f.policyVersion && sameStrings(rec.categories, f.categories) && sameStrings(rec.purposes, f.purposes)) {
       rec.count++;
-      rec.lastId = e.id;
+      rec.lastEventId = e.id;
       rec.lastAt = f.at;
       return;
     }
@@ -250,7 +250,7 @@ export const onDataCollected = (state: ComplianceState, e: Envelope, f: DataColl
     source: f.source,
     policyVersion: f.policyVersion,
     count: 1,
-    lastId: undefined,
+    lastEventId: undefined,
     lastAt: undefined,
   });
 };

@@ -8,8 +8,18 @@ export {
   type ComplianceState,
 } from './compliance.js';
 export { complianceReport } from './compliance-report.js';
+export {
+  RULE_CATALOGUE,
+  ruleOf,
+  parameterValues,
+  rulesMarkdownTable,
+  rulesJudging,
+  BASIS_TEXT,
+  type RuleEntry,
+  type RuleParameter,
+  type RuleParameterSource,
+} from './rules-catalogue.js';
 export { checkFact, consentAt, disclosureRegister, policyAt, UNRECORDED } from './queries.js';
 export { subjectReport } from './subject-report.js';
 export * from './runner.js';
 export { serializeSnapshot, deserializeSnapshot } from './snapshot.js';
-export { RULE_TEXT, RULE_JUDGES, BASIS_TEXT } from './rule-text.js';

@@ -14,18 +14,18 @@ import {
   isoOf,
   policyAtMs,
   policyRecordAt,
-  proofOf,
   toMs,
   type ComplianceState,
-  type ConsentEvent,
+  type ConsentRecord,
   type DisclosureRecord,
   type IncidentRecord,
   type Ref,
 } from './compliance-state.js';
 import type { Judgement } from './rules-common.js';
-import { judgeDisclosure } from './rules-disclosure.js';
+import { disclosureRecordOf, judgeDisclosure } from './rules-disclosure.js';
 import { incidentFindings, judgeAccess, policyNoticeFindings, type DeadlineFindings } from './rules-security.js';
 import { judgeUse } from './rules-use.js';
+import { proofOf } from './output.js';
 import { disclosureFindings } from './verdicts.js';
 
 /** The policy in force at `at`: the PolicyPublished with the latest effectiveAt not after it, else the default. */
@@ -39,8 +39,8 @@ export const policyAt = (state: ComplianceState, at: string | Date | number): Po
  * it, among those known by then — recorded by `knownBy` — so that a consent recorded later and
  * dated back never shows as given at a time the log did not yet hold it.
  */
-const consentEventAt = (consents: readonly ConsentEvent[], purpose: string, ms: number, knownBy: number): ConsentEvent | undefined => {
-  let best: ConsentEvent | undefined;
+const consentEventAt = (consents: readonly ConsentRecord[], purpose: string, ms: number, knownBy: number): ConsentRecord | undefined => {
+  let best: ConsentRecord | undefined;
   for (const e of consents) {
     if (e.ref.atMs > ms || e.ref.metMs > knownBy || !e.purposes.includes(purpose)) continue;
     if (best === undefined || e.ref.atMs >= best.ref.atMs) best = e;
@@ -103,23 +103,10 @@ export const UNRECORDED = '(not recorded)';
 
 const checkDisclosure = (state: ComplianceState, fact: Extract<Fact, { type: 'DataDisclosed' }>, ref: Ref, evalMs: number) => {
   const j = judgeDisclosure(state, fact, ref.atMs);
-  const rec: DisclosureRecord = {
-    ref,
-    subject: fact.subject,
-    recipient: fact.recipient,
-    reason: fact.reason,
-    categories: fact.categories,
-    ...(fact.noticeDeferredUntil === undefined ? {} : { deferredUntil: fact.noticeDeferredUntil }),
-    ...(fact.deferralRef === undefined ? {} : { deferralRef: fact.deferralRef }),
-    clockStartMs: j.clockStartMs,
-    noticeDays: j.noticeDays,
-    dueMs: j.dueMs,
-    proof: j.proof,
-    codes: j.problems.map((p) => p.code),
-  };
+  const rec: DisclosureRecord = disclosureRecordOf(fact, ref, j);
   // A notice may already name this disclosure's own id.
-  for (const n of state.pendingNotices.get(ref.id) ?? []) {
-    if (n.subject === fact.subject && (rec.notice === undefined || n.ref.atMs < rec.notice.atMs)) rec.notice = n.ref;
+  for (const n of state.pendingNotices.get(ref.eventId) ?? []) {
+    if (n.subject === fact.subject && (rec.notice === undefined || n.ref.metMs < rec.notice.metMs)) rec.notice = n.ref;
   }
   const f = disclosureFindings(rec, evalMs);
   const out: DeadlineFindings = {
@@ -161,7 +148,7 @@ export const checkFact = (state: ComplianceState, fact: Fact, at: string | Date 
   const evalMs = toMs(at);
   const eventId = fact.id ?? UNRECORDED;
   // Recorded now, the fact would count from now: as recording it would make it.
-  const ref: Ref = { id: eventId, hash: '', type: fact.type, seq: state.facts, at: fact.at, atMs, metMs: Math.max(atMs, toMs(now)) };
+  const ref: Ref = { eventId, hash: '', type: fact.type, seq: state.facts, at: fact.at, atMs, metMs: Math.max(atMs, toMs(now)) };
   let j: Judgement = { proof: [], problems: [] };
   let deadlines: DeadlineFindings = { violations: [], obligations: [] };
   if (fact.type === 'DataUsed') j = judgeUse(state, fact, atMs);

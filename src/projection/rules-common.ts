@@ -1,6 +1,6 @@
 import { coveredByAny } from '../domain/categories.js';
 import type { ViolationCode } from './compliance-types.js';
-import { type CollectionRecord, type ConsentEvent, type Ref, type SubjectState } from './compliance-state.js';
+import { type CollectionRecord, type ConsentRecord, type Ref, type SubjectState } from './compliance-state.js';
 
 /** A broken rule before it is pinned to an event id. */
 export interface Problem {
@@ -23,7 +23,7 @@ export const pushRef = (xs: Ref[], r: Ref): void => {
 };
 
 const MAX_EVIDENCE = 20;
-export const idsOf = (refs: readonly Ref[]): string[] => refs.slice(0, MAX_EVIDENCE).map((r) => r.id);
+export const idsOf = (refs: readonly Ref[]): string[] => refs.slice(0, MAX_EVIDENCE).map((r) => r.eventId);
 
 /** A fact touching a subject's data after the subject asked for erasure. */
 export const erasureProblem = (s: SubjectState | undefined, subject: string, atMs: number, doing: string): Problem | undefined => {
@@ -32,7 +32,7 @@ export const erasureProblem = (s: SubjectState | undefined, subject: string, atM
   return {
     code: 'USE_AFTER_ERASURE',
     message: `${doing} data of subject ${subject} after the subject requested erasure (${req.at}).`,
-    evidence: [req.id],
+    evidence: [req.eventId],
   };
 };
 
@@ -78,13 +78,13 @@ export const missingCollectionProblem = (
 /** Where a subject's consent for one purpose stands for a fact dated `atMs`, from the folded timeline. */
 export interface ConsentPosition {
   /** The latest grant naming the purpose with no withdrawal after it. */
-  readonly grant?: ConsentEvent;
+  readonly grant?: ConsentRecord;
   /** The withdrawal in force (no grant after it). */
-  readonly withdrawal?: ConsentEvent;
+  readonly withdrawal?: ConsentRecord;
   /** The grant a withdrawal ended. */
-  readonly ended?: ConsentEvent;
+  readonly ended?: ConsentRecord;
   /** A withdrawal that `grant` later restored. */
-  readonly restoredAfter?: ConsentEvent;
+  readonly restoredAfter?: ConsentRecord;
 }
 
 const NOTHING: ConsentPosition = Object.freeze({});
@@ -92,8 +92,8 @@ const NOTHING: ConsentPosition = Object.freeze({});
 export const consentPosition = (s: SubjectState | undefined, purpose: string, atMs: number): ConsentPosition => {
   if (s === undefined || s.consents.length === 0) return NOTHING;
   const cs = s.consents;
-  let grant: ConsentEvent | undefined;
-  let withdrawal: ConsentEvent | undefined;
+  let grant: ConsentRecord | undefined;
+  let withdrawal: ConsentRecord | undefined;
   for (let i = cs.length - 1; i >= 0; i--) {
     const e = cs[i]!;
     if (e.ref.atMs > atMs || !e.purposes.includes(purpose)) continue;
@@ -115,5 +115,5 @@ export const withdrawnProblem = (subject: string, purpose: string, pos: ConsentP
   message:
     `${doing} data of subject ${subject} for "${purpose}" after the subject withdrew consent for it ` +
     `(${pos.withdrawal!.ref.at}); no later consent restored it, and a withdrawal ends every basis for that purpose.`,
-  evidence: pos.ended === undefined ? [pos.withdrawal!.ref.id] : [pos.withdrawal!.ref.id, pos.ended.ref.id],
+  evidence: pos.ended === undefined ? [pos.withdrawal!.ref.eventId] : [pos.withdrawal!.ref.eventId, pos.ended.ref.eventId],
 });

@@ -31,19 +31,19 @@ const consentRefProblem = (s: SubjectState | undefined, d: DisclosureFacts, atMs
   });
   if (d.consentRef === undefined) return fail('without a consentRef to the consent that authorizes it.');
   const consents = s?.consents ?? [];
-  const i = consents.findIndex((c) => c.ref.id === d.consentRef && c.kind === 'granted' && c.ref.atMs <= atMs);
+  const i = consents.findIndex((c) => c.ref.eventId === d.consentRef && c.kind === 'granted' && c.ref.atMs <= atMs);
   const consent = consents[i];
   if (consent === undefined) {
     return fail(`but consentRef ${d.consentRef} is not an earlier ConsentGranted of that subject.`);
   }
   if (!(consent.recipients ?? []).includes(d.recipient)) {
     const named = consent.recipients?.length ? `only ${consent.recipients.map((r) => `"${r}"`).join(', ')}` : 'no recipients';
-    return fail(`but consent ${consent.ref.id} names ${named}.`, [consent.ref.id]);
+    return fail(`but consent ${consent.ref.eventId} names ${named}.`, [consent.ref.eventId]);
   }
   for (let j = i + 1; j < consents.length; j++) {
     const w = consents[j]!;
     if (w.kind === 'withdrawn' && w.ref.atMs <= atMs && w.purposes.some((p) => consent.purposes.includes(p))) {
-      return fail(`but consent ${consent.ref.id} was withdrawn (${w.ref.at}).`, [consent.ref.id, w.ref.id]);
+      return fail(`but consent ${consent.ref.eventId} was withdrawn (${w.ref.at}).`, [consent.ref.eventId, w.ref.eventId]);
     }
   }
   pushRef(proof, consent.ref);
@@ -104,6 +104,25 @@ export const judgeDisclosure = (state: ComplianceState, d: DisclosureFacts, atMs
   };
 };
 
+/** The record the view keeps of a disclosure, judged: one builder for the fold and for `check()`. */
+export const disclosureRecordOf = (d: DisclosureFacts, ref: Ref, j: DisclosureJudgement): DisclosureRecord => ({
+  ref,
+  subject: d.subject,
+  recipient: d.recipient,
+  reason: d.reason,
+  categories: d.categories,
+  ...(d.legalRef === undefined ? {} : { legalRef: d.legalRef }),
+  ...(d.consentRef === undefined ? {} : { consentRef: d.consentRef }),
+  ...(d.noticeDeferredUntil === undefined ? {} : { deferredUntil: d.noticeDeferredUntil }),
+  ...(d.deferralRef === undefined ? {} : { deferralRef: d.deferralRef }),
+  clockStartMs: j.clockStartMs,
+  noticeDays: j.noticeDays,
+  dueMs: j.dueMs,
+  ...(j.basis === undefined ? {} : { basis: j.basis }),
+  proof: j.proof,
+  codes: j.problems.map((p) => p.code),
+});
+
 /** Where the notice of a disclosure stands at `evalMs`. */
 export const noticeStatus = (d: DisclosureRecord, evalMs: number): NoticeStatus => {
   // A notice counts when it was recorded in time, whatever its `at` says.
@@ -124,7 +143,7 @@ export const noticeObligation = (d: DisclosureRecord, evalMs: number): Obligatio
   const deferred = d.deferralRef !== undefined && evalMs < d.clockStartMs;
   return {
     kind: 'disclosure-notice',
-    eventId: d.ref.id,
+    eventId: d.ref.eventId,
     subject: d.subject,
     dueBy: isoOf(d.dueMs),
     status: deferred ? 'deferred' : 'open',

@@ -21,10 +21,10 @@ const coversAccess = (g: GrantRecord, a: AccessFacts): boolean => {
 
 /** Why a grant that covers the access does not hold at `atMs`, or undefined when it holds. */
 const grantDefect = (g: GrantRecord, atMs: number): string | undefined => {
-  if (g.ref.atMs > atMs) return `grant ${g.ref.id} is dated after the access`;
-  if (g.revokedBy !== undefined && g.revokedBy.atMs <= atMs) return `grant ${g.ref.id} was revoked (${g.revokedBy.at})`;
-  if (g.untilMs !== undefined && g.untilMs <= atMs) return `grant ${g.ref.id} expired (${g.until})`;
-  if (g.confidentialityRef.trim() === '') return `grant ${g.ref.id} names no confidentiality agreement`;
+  if (g.ref.atMs > atMs) return `grant ${g.ref.eventId} is dated after the access`;
+  if (g.revokedBy !== undefined && g.revokedBy.atMs <= atMs) return `grant ${g.ref.eventId} was revoked (${g.revokedBy.at})`;
+  if (g.untilMs !== undefined && g.untilMs <= atMs) return `grant ${g.ref.eventId} expired (${g.until})`;
+  if (g.confidentialityRef.trim() === '') return `grant ${g.ref.eventId} names no confidentiality agreement`;
   return undefined;
 };
 
@@ -78,18 +78,18 @@ const reportFindings = (incident: string, rec: IncidentRecord, detected: Ref, ev
   if (dueMs < evalMs) {
     out.violations.push({
       code: 'INCIDENT_NOT_REPORTED',
-      eventId: detected.id,
+      eventId: detected.eventId,
       message:
         late === undefined
           ? `${what} was not reported to an authority within ${rec.reportHours} hours (due by ${isoOf(dueMs)}).`
           : `${what} was reported to an authority only on ${late.at}, after the ${rec.reportHours}-hour deadline of ${isoOf(dueMs)}.`,
-      evidence: late === undefined ? [] : rec.reports.map((r) => r.id),
+      evidence: late === undefined ? [] : rec.reports.map((r) => r.eventId),
       at: detected.at,
     });
   } else {
     out.obligations.push({
       kind: 'incident-report',
-      eventId: detected.id,
+      eventId: detected.eventId,
       dueBy: isoOf(dueMs),
       status: 'open',
       message: `Report incident ${incident} (${rec.severity}, detected ${detected.at}) to an authority by ${isoOf(dueMs)}.`,
@@ -113,7 +113,7 @@ const subjectNoticeFindings = (incident: string, rec: IncidentRecord, detected: 
     });
     out.violations.push({
       code: 'INCIDENT_SUBJECTS_NOT_NOTIFIED',
-      eventId: detected.id,
+      eventId: detected.eventId,
       ...(unnotified.length === 1 ? { subject: unnotified[0]! } : {}),
       message:
         `${what} ${alone ? 'was' : 'were'} not notified within ${rec.noticeHours} hours of detection (due by ${isoOf(dueMs)})` +
@@ -124,7 +124,7 @@ const subjectNoticeFindings = (incident: string, rec: IncidentRecord, detected: 
   } else {
     out.obligations.push({
       kind: 'incident-subject-notice',
-      eventId: detected.id,
+      eventId: detected.eventId,
       ...(unnotified.length === 1 ? { subject: unnotified[0]! } : {}),
       dueBy: isoOf(dueMs),
       status: 'open',
@@ -154,19 +154,19 @@ export const policyNoticeFindings = (state: ComplianceState, evalMs: number, out
     if (effectiveMs <= evalMs) {
       out.violations.push({
         code: 'POLICY_CHANGE_NOT_NOTIFIED',
-        eventId: ref.id,
+        eventId: ref.eventId,
         message:
           notices.length === 0
             ? `Material policy version ${policy.version} took effect on ${policy.effectiveAt} without any PolicyNoticeSent for it.`
             : `Material policy version ${policy.version} took effect on ${policy.effectiveAt}, but was announced only on ` +
               `${notices[0]!.at}, after it took effect.`,
-        evidence: notices.map((n) => n.id),
+        evidence: notices.map((n) => n.eventId),
         at: ref.at,
       });
     } else {
       out.obligations.push({
         kind: 'policy-notice',
-        eventId: ref.id,
+        eventId: ref.eventId,
         dueBy: policy.effectiveAt,
         status: 'open',
         message: `Announce material policy version ${policy.version} (PolicyNoticeSent) before it takes effect on ${policy.effectiveAt}.`,

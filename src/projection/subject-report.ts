@@ -9,7 +9,8 @@ import type {
 import { isoOf, newSubject, toMs, type ComplianceState } from './compliance-state.js';
 import { consentAt } from './queries.js';
 import { incidentFindings, type DeadlineFindings } from './rules-security.js';
-import { accessVerdictOf, byDue, byTime, disclosureFindings, useVerdictOf } from './verdicts.js';
+import { accessVerdictOf, collectionOf, consentEventOf, noticeOf, useVerdictOf } from './output.js';
+import { byDue, byTime, disclosureFindings } from './verdicts.js';
 
 /**
  * The incidents that touched `subject`, and their deadline findings as far as they concern
@@ -24,7 +25,7 @@ const incidentsOf = (state: ComplianceState, subject: string, incidents: readonl
     const notice = rec.notices.get(subject);
     listed.push({
       incident,
-      eventId: rec.detected.id,
+      eventId: rec.detected.eventId,
       at: rec.detected.at,
       severity: rec.severity,
       categories: rec.categories,
@@ -67,31 +68,14 @@ export const subjectReport = (state: ComplianceState, subject: string, at: strin
     subject,
     at: isoOf(evalMs),
     known,
-    collected: s.collections.map((c) => ({
-      eventId: c.ref.id,
-      hash: c.ref.hash,
-      at: c.ref.at,
-      categories: c.categories,
-      purposes: c.purposes,
-      source: c.source,
-      policyVersion: c.policyVersion,
-      count: c.count,
-      ...(c.lastId === undefined ? {} : { lastEventId: c.lastId, lastAt: c.lastAt! }),
-    })),
+    collected: s.collections.map(collectionOf),
     used: s.uses.map((i) => useVerdictOf(state.useLog[i]!)),
     accessed: s.accesses.map((i) => accessVerdictOf(state.accessLog[i]!)),
     accessCount: s.accessCount,
     disclosed,
-    consents: s.consents.map((c) => ({
-      eventId: c.ref.id,
-      hash: c.ref.hash,
-      at: c.ref.at,
-      kind: c.kind,
-      purposes: c.purposes,
-      ...(c.recipients === undefined ? {} : { recipients: c.recipients }),
-    })),
+    consents: s.consents.map(consentEventOf),
     consentState,
-    notified: s.notices.map((n) => ({ eventId: n.ref.id, at: n.ref.at, type: n.ref.type, channel: n.channel, about: n.about })),
+    notified: s.notices.map(noticeOf),
     incidents: incidents.listed,
     ...(s.erasure === undefined ? {} : { erasureRequested: s.erasure.at }),
     ...(s.erased === undefined ? {} : { erased: s.erased.at }),

@@ -1,37 +1,8 @@
-import type { AccessVerdict, DisclosureVerdict, Obligation, UseVerdict, Violation, ViolationCode } from './compliance-types.js';
-import { isoOf, proofOf, type ComplianceState, type DisclosureRecord, type KeptVerdict } from './compliance-state.js';
+import type { DisclosureVerdict, Obligation, Violation, ViolationCode } from './compliance-types.js';
+import type { ComplianceState, DisclosureRecord } from './compliance-state.js';
+import { disclosureVerdictOf } from './output.js';
 import { noticeObligation, noticeStatus, noticeViolationMessage } from './rules-disclosure.js';
 import { incidentFindings, policyNoticeFindings, type DeadlineFindings } from './rules-security.js';
-
-const lastOf = (v: KeptVerdict) => (v.lastId === undefined ? {} : { lastEventId: v.lastId, lastAt: v.lastAt! });
-
-export const useVerdictOf = (v: KeptVerdict): UseVerdict => ({
-  eventId: v.id,
-  at: v.at,
-  subject: v.subject!,
-  verdict: v.codes === undefined ? 'ok' : 'violation',
-  ...(v.basis === undefined ? {} : { basis: v.basis }),
-  purpose: v.purpose,
-  categories: [...v.categories],
-  proof: v.proof.map(proofOf),
-  ...(v.codes === undefined ? {} : { codes: v.codes }),
-  count: v.count,
-  ...lastOf(v),
-});
-
-export const accessVerdictOf = (v: KeptVerdict): AccessVerdict => ({
-  eventId: v.id,
-  at: v.at,
-  ...(v.subject === undefined ? {} : { subject: v.subject }),
-  staff: v.staff!,
-  verdict: v.codes === undefined ? 'ok' : 'violation',
-  purpose: v.purpose,
-  categories: [...v.categories],
-  proof: v.proof.map(proofOf),
-  ...(v.codes === undefined ? {} : { codes: v.codes }),
-  count: v.count,
-  ...lastOf(v),
-});
 
 /** A disclosure's verdict at `evalMs`, with its notice violation or obligation, if any. */
 export interface DisclosureFindings {
@@ -44,35 +15,14 @@ export const disclosureFindings = (d: DisclosureRecord, evalMs: number): Disclos
   const status = noticeStatus(d, evalMs);
   const late = status === 'overdue' || status === 'notified-late';
   const codes: ViolationCode[] = late ? [...d.codes, 'DISCLOSURE_NOT_NOTIFIED'] : [...d.codes];
-  const ok = codes.length === 0;
-  const proof = ok && d.notice !== undefined ? [...d.proof, d.notice] : d.proof;
-  const verdict: DisclosureVerdict = {
-    eventId: d.ref.id,
-    at: d.ref.at,
-    subject: d.subject,
-    verdict: ok ? 'ok' : 'violation',
-    ...(d.basis === undefined ? {} : { basis: d.basis }),
-    recipient: d.recipient,
-    reason: d.reason,
-    categories: d.categories,
-    ...(d.legalRef === undefined ? {} : { legalRef: d.legalRef }),
-    ...(d.consentRef === undefined ? {} : { consentRef: d.consentRef }),
-    proof: ok ? proof.map(proofOf) : [],
-    ...(ok ? {} : { codes }),
-    notice: {
-      status,
-      dueBy: isoOf(d.dueMs),
-      ...(d.deferralRef === undefined ? {} : { deferredUntil: d.deferredUntil, deferralRef: d.deferralRef }),
-      ...(d.notice === undefined ? {} : { notifiedAt: d.notice.at, notifiedBy: d.notice.id }),
-    },
-  };
+  const verdict = disclosureVerdictOf(d, status, codes);
   if (late) {
     const violation: Violation = {
       code: 'DISCLOSURE_NOT_NOTIFIED',
-      eventId: d.ref.id,
+      eventId: d.ref.eventId,
       subject: d.subject,
       message: noticeViolationMessage(d),
-      evidence: d.notice === undefined ? [] : [d.notice.id],
+      evidence: d.notice === undefined ? [] : [d.notice.eventId],
       at: d.ref.at,
     };
     return { verdict, violation };

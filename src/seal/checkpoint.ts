@@ -4,7 +4,7 @@
 import { LedgerError } from '../domain/errors.js';
 import { base64Decode, base64Encode, concatBytes, utf8Encode } from './bytes.js';
 import { accept, refuse, type Checked } from './checked.js';
-import { HASH_SIZE } from './merkle.js';
+import { SHA256_SIZE as HASH_SIZE } from './sha256.js';
 import {
   addSignatures, keyHashOf, naclVerify, openNote, parseVerifierKey, signNote, splitNote, SIG_TYPE_COSIGNATURE_V1,
   type Ed25519SigningKey, type Ed25519Verify, type NoteSigner, type NoteVerifier, type NoteVerifierKey, type OpenedNote,

@@ -4,6 +4,9 @@
 import * as crypto from 'node:crypto';
 import { bytesEqual } from './bytes.js';
 import { HOLDS, refuse, type ProofCheck } from './checked.js';
+import { badHash, badProofHash, checkInclusion, half, isSize, odd, type InclusionClaim } from './inclusion.js';
+
+export type { InclusionClaim } from './inclusion.js';
 
 export const HASH_SIZE = 32;
 
@@ -48,57 +51,8 @@ export const nodeHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
   return sha256Bytes(buf);
 };
 
-const isSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
-const half = (n: number): number => Math.floor(n / 2);
-const odd = (n: number): boolean => n % 2 === 1;
-
-const badHash = (what: string, h: Uint8Array): string | undefined =>
-  h instanceof Uint8Array && h.length === HASH_SIZE ? undefined : `${what} is not a ${HASH_SIZE}-byte hash`;
-
-const badProofHash = (proof: readonly Uint8Array[]): string | undefined => {
-  for (let i = 0; i < proof.length; i++) {
-    const bad = badHash(`proof element ${i}`, proof[i]!);
-    if (bad) return bad;
-  }
-  return undefined;
-};
-
-export interface InclusionClaim {
-  readonly index: number;
-  readonly size: number;
-  readonly leafHash: Uint8Array;
-  /** Sibling hashes from the leaf up to the root. */
-  readonly proof: readonly Uint8Array[];
-  readonly root: Uint8Array;
-}
-
 /** RFC 9162 §2.1.3.2: does `proof` show leaf `index` in the tree of `size` leaves with `root`? */
-export const verifyInclusion = (claim: InclusionClaim): ProofCheck => {
-  const { index, size, proof, root } = claim;
-  if (!isSize(index) || !isSize(size)) return refuse('index and size must be non-negative safe integers');
-  if (index >= size) return refuse(`leaf index ${index} is not below the tree size ${size}`);
-  const bad = badHash('leaf hash', claim.leafHash) ?? badHash('root', root) ?? badProofHash(proof);
-  if (bad) return refuse(bad);
-  let fn = index;
-  let sn = size - 1;
-  let r = claim.leafHash;
-  for (const p of proof) {
-    if (sn === 0) return refuse(`proof is longer than an inclusion proof for index ${index} in size ${size}`);
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  if (sn !== 0) return refuse(`proof is shorter than an inclusion proof for index ${index} in size ${size}`);
-  return bytesEqual(r, root) ? HOLDS : refuse('the proof leads to another root');
-};
+export const verifyInclusion = (claim: InclusionClaim): ProofCheck => checkInclusion(claim, nodeHash);
 
 export interface ConsistencyClaim {
   readonly size1: number;

@@ -4,7 +4,7 @@ import nacl from 'tweetnacl';
 import { LedgerError } from '../domain/errors.js';
 import { base64Decode, base64Encode, concatBytes, hexEncode, isWellFormedText, utf8Decode, utf8Encode } from './bytes.js';
 import { accept, refuse, type Checked } from './checked.js';
-import { sha256Bytes } from './merkle.js';
+import { sha256 } from './sha256.js';
 
 /** Ed25519 verification, as node:crypto or tweetnacl provide it. */
 export type Ed25519Verify = (message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array) => boolean;
@@ -88,7 +88,7 @@ const firstControl = (text: string): number => {
 
 /** Key id: SHA-256(name || 0x0A || type || public key)[:4], as 8 hex characters. */
 export const keyHashOf = (name: string, type: number, publicKey: Uint8Array): string =>
-  hexEncode(sha256Bytes(concatBytes(utf8Encode(name), Uint8Array.of(0x0a, type), publicKey)).subarray(0, 4));
+  hexEncode(sha256(concatBytes(utf8Encode(name), Uint8Array.of(0x0a, type), publicKey)).subarray(0, 4));
 
 const checkName = (name: string): void => {
   if (!isValidKeyName(name)) throw new LedgerError('KEY_INVALID', `"${name}" is not a key name: non-empty, no spaces, no "+"`, { name });

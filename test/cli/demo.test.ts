@@ -30,10 +30,11 @@ describe.skipIf(!built)('the demo', () => {
   });
 
   it('suggests commands that reproduce exactly what it reported', () => {
-    const lines = first.split('\n').filter((l) => l.startsWith('  npx privacy-ledger '));
-    expect(lines).toHaveLength(3);
+    const lines = first.split('\n').filter((l) => l.startsWith('  npx privacy-ledger ') && !l.includes('verify-bundle'));
+    expect(lines).toHaveLength(5);
     const args = (line: string) => line.replace('  npx privacy-ledger ', '').replace(/\s*>.*$/, '').trim().split(/\s+/);
-    const [verify, audit, report] = lines.map(args);
+    const [verify, audit, report, html] = lines.slice(0, 4).map(args);
+    expect(cli(html!, dir).status).toBe(0);
     expect(audit).toContain('--at');
     expect(cli(verify!, dir).status).toBe(0);
     const json = JSON.parse(cli(audit!, dir).stdout) as { violations: unknown[]; summary: { facts: number } };
@@ -42,6 +43,19 @@ describe.skipIf(!built)('the demo', () => {
     expect(cli(report!, dir).status).toBe(0); // u-0000 lives lawfully
     // Without the pinned time, the same audit judges at another moment: the demo pins it for that reason.
     expect(cli(audit!.filter((a, i, all) => a !== '--at' && all[i - 1] !== '--at'), dir).stdout).not.toBe(cli(audit!, dir).stdout);
+  });
+
+  it('ends with a lawful and a violation bundle, and verify-bundle commands that verify them', () => {
+    const lines = first.split('\n').filter((l) => l.startsWith('  npx privacy-ledger verify-bundle '));
+    expect(lines).toHaveLength(2);
+    expect(first).toMatch(/bundle-lawful\.json {2}a lawful use: DataUsed ok on /);
+    expect(first).toMatch(/bundle-violation\.json {2}the planted [A-Z_]+: \w+ violation [A-Z_]+/);
+    expect(first).toContain('personal data');
+    for (const line of lines) {
+      const r = cli(line.replace('  npx privacy-ledger ', '').trim().split(/\s+/), dir);
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toContain('VERIFIED: ');
+    }
   });
 
   it('refuses to overwrite an earlier demo without --force, and replaces it with', () => {

@@ -24,7 +24,7 @@ describe('ledger.explain(id)', () => {
     const ledger = await openLedger({ store: memoryStore(), signer: nodeSigner(randomSeed()) });
     const [collected, bad] = await ledger.record([DataCollected, { ...DataUsed, purpose: 'personalization' }], { backfill: true });
     const e = await ledger.explain(bad!.id.toUpperCase());
-    expect(e).toMatchObject({ verdict: 'violation', proof: [], violations: [{ code: 'PURPOSE_NOT_DECLARED', rule: expect.stringContaining('without consent') }] });
+    expect(e).toMatchObject({ verdict: 'violation', proof: [], violations: [{ code: 'PURPOSE_NOT_DECLARED', rule: expect.stringContaining('no consent covers that purpose') }] });
     expect(e.basis).toBeUndefined();
     // A collection is judged only by whether it was recorded in time.
     expect(await ledger.explain(collected!.id)).toMatchObject({ verdict: 'ok', rules: [{ code: 'RECORDED_LATE' }], type: 'DataCollected' });

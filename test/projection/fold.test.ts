@@ -128,10 +128,10 @@ describe('the fold and checkFact agree on every fact', () => {
         if (expected === undefined) continue;
         const log = f.type === 'DataUsed' ? state.useLog : state.accessLog;
         const kept = log[log.length - 1]!;
-        expect(kept.id).toBe(envelope.id);
+        expect(kept.eventId).toBe(envelope.id);
         expect(kept.codes ?? []).toEqual(expected.codes ?? []);
         expect(kept.basis).toBe(expected.basis);
-        expect(kept.proof.map((p) => p.id)).toEqual(expected.proof.map((p) => p.eventId));
+        expect(kept.proof.map((p) => p.eventId)).toEqual(expected.proof.map((p) => p.eventId));
         judged++;
       }
       expect(judged).toBeGreaterThan(100);

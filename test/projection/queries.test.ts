@@ -144,7 +144,7 @@ describe('subjectReport', () => {
 
   it('lists disclosures, consents, notices, incidents and the erasure request', () => {
     expect(r.disclosed).toEqual([expect.objectContaining({ eventId: d.id, verdict: 'ok', notice: expect.objectContaining({ status: 'notified' }) })]);
-    expect(r.consents).toEqual([expect.objectContaining({ eventId: g.id, kind: 'granted', purposes: ['personalization'] })]);
+    expect(r.consents).toEqual([expect.objectContaining({ eventId: g.id, kind: 'granted', purposes: ['personalization'], policyVersion: 'seed-1', method: 'settings-toggle' })]);
     expect(r.consentState).toEqual({ personalization: 'granted' });
     expect(r.notified.map((x) => [x.type, x.about])).toEqual([
       ['SubjectNotified', d.id],

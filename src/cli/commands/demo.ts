@@ -13,6 +13,8 @@ import { demoWorkload, type Planted } from '../demo/workload.js';
 import { printFindings } from '../findings.js';
 import type { Violation } from '../../projection/compliance-types.js';
 import type { FactInput } from '../../domain/facts.js';
+import { writeDemoReports } from '../demo/reports.js';
+import { writeDemoBundles } from '../demo/bundles.js';
 
 const BATCH = 1_000;
 
@@ -107,15 +109,16 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   const t0 = performance.now();
   await recordAsIfLive(workload.facts, (ms) => (now = ms), (batch) => ledger.record(batch));
   now = Date.parse(workload.auditAt);
+  // A signed checkpoint of the sixty days: what the verdict bundles below are tied to.
+  await ledger.checkpoint();
   const recordMs = performance.now() - t0;
   const t1 = performance.now();
-  const { integrity, report } = await ledger.audit({ at: workload.auditAt });
+  const { integrity, report, state } = await ledger.audit({ at: workload.auditAt });
   const auditMs = performance.now() - t1;
-  await ledger.close();
 
   console.log(`  recorded, each fact signed (Ed25519) and hash-chained, in ${(recordMs / 1000).toFixed(1)} s; verified and audited in ${(auditMs / 1000).toFixed(1)} s\n`);
   console.log(integrity.findings.length === 0
-    ? `Integrity: all ${n(integrity.checked)} events verify (the ${n(workload.facts.length)} facts, and ${n(integrity.checked - workload.facts.length)} the ledger records itself: its key and its policy) — every signature against the demo's public key, every chain link.\n`
+    ? `Integrity: all ${n(integrity.checked)} events verify (the ${n(workload.facts.length)} facts, and ${n(integrity.checked - workload.facts.length)} the ledger records itself: its key, its policy and a checkpoint) — every signature against the demo's public key, every chain link.\n`
     : `Integrity: ${integrity.findings.length} finding(s)!`);
   printFindings(integrity.findings, (l) => console.log('  ' + l));
   console.log(renderAuditTable(report));
@@ -126,11 +129,19 @@ export const demoCommand = async (args: readonly string[]): Promise<number> => {
   for (const p of workload.planted) console.log(`  ${missed.includes(p) ? 'MISSED' : 'found '} ${p.code.padEnd(31)} ${p.story}`);
   for (const v of unexpected) console.log(`  EXTRA  ${v.code.padEnd(31)} ${v.message}`);
 
+  const [html, ...csvs] = await writeDemoReports(dir, integrity, report, state);
+  console.log(`\nFor a regulator: ${html} (open it in a browser; it loads nothing from anywhere) and ${csvs.join(', ')}.`);
+
   const pub = relative(process.cwd(), key.publicPath) || key.publicPath;
+  const bundles = await writeDemoBundles(ledger, dir, report, workload.planted, pub);
+  await ledger.close();
   console.log(`
 The ledger is ${target.where}. Try next:
   npx privacy-ledger verify ${target.args} --trust ${pub}
   npx privacy-ledger audit  ${target.args} --at ${workload.auditAt} --json > audit.json
-  npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt}`);
+  npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt}
+  npx privacy-ledger report ${target.args} --subject u-0000 --at ${workload.auditAt} --format html --out u-0000.html
+  npx privacy-ledger consents ${target.args} --at ${workload.auditAt} --controller demo-service --withdrawal-method 'Account settings > Privacy' > consents.json`);
+  console.log(bundles.join('\n'));
   return integrity.findings.length === 0 && missed.length === 0 && unexpected.length === 0 ? 0 : 1;
 };
