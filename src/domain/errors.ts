@@ -12,6 +12,7 @@ export type LedgerErrorCode =
   | 'KEY_INVALID' // a key file or key bytes are malformed
   | 'SIGNER_MISMATCH' // a secret key does not match the public key it claims
   | 'INTEGRITY' // verification found findings where the caller required none
+  | 'CHECKPOINT_FAILED' // an automatic checkpoint failed; details.cause is its code; the call that hears of it recorded nothing
   | 'NO_CHECKPOINT' // a proof needs a signed checkpoint that covers the event, and there is none
   | 'CLOSED'; // the ledger or store was used after close()
 

@@ -5,7 +5,7 @@ import { canonicalize } from '../seal/canonical.js';
 import { chainWithText, decodeEnvelope, envelopeJson, type ChainHead, type Envelope, type SigningMode } from '../seal/envelope.js';
 import { bytesToHex, checkedHexBytes } from '../seal/hash.js';
 import type { Signer } from '../seal/signers.js';
-import type { EventStore, StreamAppend } from '../store/port.js';
+import type { EventStore, Position, StreamAppend } from '../store/port.js';
 import type { CheckResult } from '../projection/compliance-types.js';
 import { readHead, type HeadCache } from './heads.js';
 import type { SealedBox } from '../seal/data-seal.js';
@@ -55,6 +55,16 @@ export interface AppenderOptions {
   readonly maxRetries: number;
   /** Whether a stored envelope records the same fact as a pending one; default: canonical equality of the facts. */
   readonly sameFact?: (env: Envelope, p: Pending) => Promise<boolean>;
+  /** Told just before an append goes to the store. */
+  readonly onWrite?: () => void;
+  /** Told of every append that landed: its envelopes in store order, the last at `position`. */
+  readonly onPlaced?: (placed: readonly Placed[]) => void;
+}
+
+/** Envelopes one append put in the store, in order; the last of them at `position`. */
+export interface Placed {
+  readonly envelopes: readonly Envelope[];
+  readonly position: Position;
 }
 
 /** How one call appends: on the heads its caller read (and judged by), and whether a lost race is retried. */
@@ -65,6 +75,8 @@ export interface AppendControl {
   readonly retry?: boolean;
   /** Seal the facts as declared backfill (imported history). */
   readonly backfill?: boolean;
+  /** Sign on this thread instead of queueing behind the batches on the signing pool (one small fact, wanted soon: a checkpoint's). */
+  readonly signNow?: boolean;
 }
 
 const asRecorded = (env: Envelope, duplicate: boolean): Recorded => ({
@@ -100,7 +112,7 @@ interface Run {
  * store can (appendMany), in the caller's order; re-reads heads and retries after a lost race
  * or a dropped connection, never appending a fact twice.
  */
-export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries, sameFact }: AppenderOptions): Appender => {
+export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries, sameFact, onWrite, onPlaced }: AppenderOptions): Appender => {
   const same = sameFact ?? (async (env: Envelope, p: Pending) => canonicalize(env.fact) === canonicalize(p.fact));
   /** Envelopes already in `stream` whose ids are among `ids`, scanning from `fromRevision`. */
   const recordedIn = async (stream: string, ids: Set<string>, fromRevision: bigint): Promise<Map<string, Envelope>> => {
@@ -136,7 +148,8 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
   };
 
   /** Chains every run onto its stream's head, then signs: every envelope, or each stream's last. */
-  const sealRuns = async (todo: Pending[], startHeads: Map<string, ChainHead | undefined>, backfill: boolean): Promise<Run[]> => {
+  const sealRuns = async (todo: Pending[], startHeads: Map<string, ChainHead | undefined>, control: AppendControl): Promise<Run[]> => {
+    const backfill = control.backfill === true;
     const running = new Map(startHeads);
     const recordedAt = clock().toISOString();
     const identity = ledger();
@@ -160,7 +173,8 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
     }
     const all = runs.flatMap((r) => r.envelopes);
     const toSign = mode === 'per-event' ? all : all.filter((env) => running.get(env.stream)!.hash === env.hash);
-    const sigs = await signer.signMany(toSign.map((env) => checkedHexBytes(env.hash)));
+    const messages = toSign.map((env) => checkedHexBytes(env.hash));
+    const sigs = control.signNow === true ? messages.map((m) => signer.sign(m)) : await signer.signMany(messages);
     // The envelopes are this call's own until written: the signature goes on in place.
     toSign.forEach((env, k) => ((env as { sig?: string }).sig = bytesToHex(sigs[k]!)));
     return runs;
@@ -177,17 +191,24 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
         json: envelopeJson(r.bodyTexts[i]!, e.hash, e.sig),
       })),
     }));
+    onWrite?.();
     if (store.appendMany) {
-      await store.appendMany(appends);
+      const results = await store.appendMany(appends);
+      onPlaced?.(runs.map((r, i) => ({ envelopes: r.envelopes, position: results[i]!.position })));
       return;
     }
     // No transaction across streams: each stream's runs as one append; a retry finds what landed.
-    const byStream = new Map<string, StreamAppend>();
-    for (const a of appends) {
+    const byStream = new Map<string, { append: StreamAppend; envelopes: Envelope[] }>();
+    runs.forEach((r, i) => {
+      const a = appends[i]!;
       const seen = byStream.get(a.stream);
-      byStream.set(a.stream, seen ? { ...seen, events: [...seen.events, ...a.events] } : a);
+      if (seen) byStream.set(a.stream, { append: { ...seen.append, events: [...seen.append.events, ...a.events] }, envelopes: [...seen.envelopes, ...r.envelopes] });
+      else byStream.set(a.stream, { append: a, envelopes: [...r.envelopes] });
+    });
+    for (const { append: a, envelopes } of byStream.values()) {
+      const result = await store.append(a.stream, a.events, a.expected);
+      onPlaced?.([{ envelopes, position: result.position }]);
     }
-    for (const a of byStream.values()) await store.append(a.stream, a.events, a.expected);
   };
 
   return async (facts: Pending[], control: AppendControl = {}): Promise<Map<number, Recorded>> => {
@@ -213,7 +234,7 @@ export const appender = ({ store, ledger, clock, signer, mode, heads, maxRetries
       const given = attempt === 0 || control.retry === false ? control.heads : undefined;
       const startHeads = new Map(await Promise.all(involved.map(async (s) => [s, given?.has(s) ? given.get(s) : heads.get(s) ?? (await readHead(store, s))] as const)));
       try {
-        const runs = await sealRuns(todo, startHeads, control.backfill === true);
+        const runs = await sealRuns(todo, startHeads, control);
         await write(runs);
         for (const run of runs) {
           run.envelopes.forEach((env, i) => out.set(run.facts[i]!.index, asRecorded(env, false)));

@@ -14,7 +14,7 @@ import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import type { IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { appender, type AppendControl, type Pending, type Recorded } from './append.js';
+import { appender, type AppendControl, type Pending, type Placed, type Recorded } from './append.js';
 import { recordedVerdicts } from './recorded-verdicts.js';
 import { explainEvent, type Explanation } from './explain.js';
 import { proveEvent, type ProveOptions } from './prove.js';
@@ -22,6 +22,7 @@ import type { VerdictBundle } from '../bundle/format.js';
 import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
+import { autoCheckpoints, rideAlong, type AutoCheckpointOptions } from './auto-checkpoint.js';
 import { signCheckpoint } from './log-checkpoints.js';
 import { logTracker, type LogTracker } from './log-tracker.js';
 import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
@@ -31,6 +32,7 @@ import type { KeyStore } from '../store/key-store.js';
 export type { Erasure } from './erase.js';
 
 export type { VerifyResult } from './verified-view.js';
+export type { AutoCheckpointOptions } from './auto-checkpoint.js';
 
 export type { Recorded } from './append.js';
 import type { ComplianceOptions, ComplianceState } from '../projection/compliance.js';
@@ -86,11 +88,6 @@ export interface LedgerOptions {
    * and `erase()` destroys that key. Without one, facts are recorded in clear. Closed with the ledger.
    */
   readonly keyStore?: KeyStore;
-}
-
-export interface AutoCheckpointOptions {
-  readonly everyEvents?: number;
-  readonly everyMs?: number;
 }
 
 export interface VerifyOptions {
@@ -245,16 +242,17 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const viewOptions = { store, trust: options.trust ?? [], ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };
 
   const sealing = sealer(store, options.keyStore);
-  const appendFacts = signer ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, sameFact: sealing.sameFact }) : undefined;
+  let tracker: LogTracker | undefined = options.autoCheckpoint === undefined ? undefined : logTracker(store);
+  // Only stores with dense positions tell the tracker where the writer's own appends landed.
+  const onPlaced = store.densePositions === true ? { onPlaced: (placed: readonly Placed[]) => tracker?.placed(placed) } : {};
+  const ride = rideAlong();
+  const appendFacts = signer
+    ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, sameFact: sealing.sameFact, onWrite: ride.onWrite, ...onPlaced })
+    : undefined;
 
   /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
   const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
     [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
-
-  let tracker: LogTracker | undefined;
-  let sinceCheckpoint = 0;
-  let lastCheckpointMs = clock().getTime();
-  let checkpointing: Promise<unknown> | undefined;
 
   const verdicts = recordedVerdicts();
 
@@ -295,12 +293,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
     writable();
+    if (!internal) auto.surface();
     const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
     const pending = await sealing.seal(decodeAll(inputs, { ...limits, now: clock().getTime(), internal }), true);
-    const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true }));
+    const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true, signNow: internal }));
     await sealing.afterRecorded(pending);
-    sinceCheckpoint += recorded.length;
-    await maybeCheckpoint();
+    if (!internal) auto.recorded(recorded.length);
     return recorded;
   };
 
@@ -311,9 +309,13 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
    */
   const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
     writable();
+    auto.surface();
     const [p] = await sealing.seal(decodeAll([input], { ...limits, now: clock().getTime() }), true);
     const outcome = await recordLawful(p!);
-    if (outcome.recorded !== undefined) await sealing.afterRecorded([p!]);
+    if (outcome.recorded !== undefined) {
+      await sealing.afterRecorded([p!]);
+      auto.recorded(1);
+    }
     return outcome;
   };
 
@@ -359,36 +361,30 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     return checkFact(await currentState(), { ...p!.fact, ...(p!.explicit ? { id: p!.id } : {}) } as Fact, at, clock());
   };
 
-  const checkpoint = (): Promise<SignedCheckpoint> =>
+  /** `manual`: the automatic count starts again from this one; an automatic one counted from when it fell due. */
+  const signAndRecord = (manual: boolean): Promise<SignedCheckpoint> =>
     locked('\u0000checkpoint', async () => {
       if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it cannot sign a checkpoint');
       // Signed over the log as stored, without re-verifying it (verify does that): so that
-      // automatic checkpoints cost a read, not a replay.
+      // automatic checkpoints cost the writer's own hashes and a read of any other rows, not a replay.
       tracker ??= logTracker(store);
       await tracker.catchUp();
       const size = tracker.log.size;
       const root = tracker.log.root();
+      if (manual) auto.restart();
       const note = signCheckpoint({ origin: identity!, size, root, signer });
+      if (!manual) await ride.next();
       const [recorded] = await recordAs({ type: 'CheckpointRecorded', at: clock().toISOString(), size, root: bytesToHex(root), note }, {}, true);
-      sinceCheckpoint = 0;
-      lastCheckpointMs = clock().getTime();
       return { note, origin: identity!, size, root: bytesToHex(root), recorded: recorded! };
     });
 
-  /** Signs an automatic checkpoint when one is due; the record() that made it due waits for it. */
-  const maybeCheckpoint = async (): Promise<void> => {
-    const auto = options.autoCheckpoint;
-    if (auto === undefined || checkpointing !== undefined) return;
-    const due = (auto.everyEvents !== undefined && sinceCheckpoint >= auto.everyEvents) || (auto.everyMs !== undefined && clock().getTime() - lastCheckpointMs >= auto.everyMs);
-    if (!due) return;
-    sinceCheckpoint = 0;
-    checkpointing = checkpoint();
-    try {
-      await checkpointing;
-    } finally {
-      checkpointing = undefined;
-    }
+  const checkpoint = async (): Promise<SignedCheckpoint> => {
+    if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
+    auto.surface();
+    return signAndRecord(true);
   };
+
+  const auto = autoCheckpoints({ options: options.autoCheckpoint, clock, sign: () => signAndRecord(false), closed: () => closed });
 
   const consistencyProof = async (size1: number, size2: number): Promise<string[]> => {
     const view = await currentView();
@@ -450,10 +446,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     readAll: () => store.readAll(),
     async close() {
       if (closed) return;
-      await checkpointing;
+      ride.release();
+      await auto.settle();
       closed = true;
       await store.close();
       await options.keyStore?.close();
+      auto.surface();
     },
   };
 

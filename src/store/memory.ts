@@ -125,7 +125,7 @@ export function memoryStore(): EventStore {
 
   const count = async (): Promise<number> => all.length;
 
-  return { name: 'memory', append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
+  return { name: 'memory', densePositions: true, append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
 }
 
 const jsonCopy = (e: ProposedEvent, stream: string): unknown => {

@@ -88,6 +88,13 @@ export interface EventStore {
   /** A name for messages and reports: 'memory', 'sqlite:/path', 'esdb://host'. */
   readonly name: string;
   /**
+   * Positions are consecutive integers in commit order: an append's events take the
+   * `events.length` positions ending at its result's `position`, each above every position
+   * committed before it (memory, SQLite, PostgreSQL). Lets a writer place its own appends in
+   * the log without reading them back. Absent (EventStoreDB): positions may skip.
+   */
+  readonly densePositions?: boolean;
+  /**
    * Append events to one stream, all or none. Rejects with a LedgerError
    * `WRONG_EXPECTED_REVISION` (details: stream, expected, actual) when the stream is not
    * where the caller expected it.

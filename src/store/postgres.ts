@@ -186,7 +186,7 @@ export function postgresStore(poolOrConnectionString: Pool | string, options: Po
     if (owned) await pool.end().catch(() => undefined);
   };
 
-  return { name, append, appendMany, readStream, lastEvent, readAll, subscribe, close };
+  return { name, densePositions: true, append, appendMany, readStream, lastEvent, readAll, subscribe, close };
 }
 
 /** One connection that LISTENs while subscriptions are open; reconnects after it is lost. */

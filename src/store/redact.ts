@@ -137,6 +137,7 @@ export const scrubbedStore = (store: EventStore, secrets: readonly string[]): Ev
   const appendMany = store.appendMany?.bind(store);
   return {
     name: store.name,
+    ...(store.densePositions === true ? { densePositions: true } : {}),
     append: (stream, events, expected) => store.append(stream, events, expected).catch(scrub),
     ...(appendMany === undefined ? {} : { appendMany: (appends: readonly StreamAppend[]) => appendMany(appends).catch(scrub) }),
     readStream: (stream, options) => scrubbed(() => store.readStream(stream, options)),

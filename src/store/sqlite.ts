@@ -182,7 +182,7 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
 
   const count = async (): Promise<number> => Number(guard(() => sql.count.get())!.n);
 
-  return { name, append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
+  return { name, densePositions: true, append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
 }
 
 type Statements = ReturnType<typeof prepareStatements>;

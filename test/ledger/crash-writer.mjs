@@ -4,9 +4,11 @@ import { openLedger } from '../../dist/src/ledger/ledger.js';
 import { nodeSigner } from '../../dist/src/seal/signers.js';
 import { sqliteStore } from '../../dist/src/store/sqlite.js';
 
-const [path, batchText, mode, seedHex] = process.argv.slice(2);
+const [path, batchText, mode, seedHex, checkpointEvery] = process.argv.slice(2);
 const BATCH = Number(batchText);
-const ledger = await openLedger({ store: sqliteStore(path), signer: nodeSigner(Buffer.from(seedHex, 'hex')), signing: mode });
+// With a fifth argument, automatic checkpoints every that many events: the kill may land mid-checkpoint.
+const auto = checkpointEvery === undefined ? {} : { autoCheckpoint: { everyEvents: Number(checkpointEvery) } };
+const ledger = await openLedger({ store: sqliteStore(path), signer: nodeSigner(Buffer.from(seedHex, 'hex')), signing: mode, ...auto });
 process.send?.('ready');
 for (let n = 0; ; n++) {
   const subject = `u-${n % 50}`;

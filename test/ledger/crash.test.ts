@@ -24,8 +24,9 @@ const countEvents = async (path: string): Promise<number> => {
 // The service's key: every writer process, and the one that carries on after the crash, signs with it.
 const SEED = randomBytes(32);
 
-const killMidAppend = async (path: string, mode: string, atLeast: number) => {
-  const child = fork(WRITER, [path, String(BATCH), mode, SEED.toString('hex')], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+const killMidAppend = async (path: string, mode: string, atLeast: number, checkpointEvery?: number) => {
+  const extra = checkpointEvery === undefined ? [] : [String(checkpointEvery)];
+  const child = fork(WRITER, [path, String(BATCH), mode, SEED.toString('hex'), ...extra], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
@@ -58,5 +59,36 @@ describe.skipIf(!existsSync(join(import.meta.dirname, '../../dist/src/ledger/led
     await next.record({ type: 'DataUsed', at: '2026-03-02T00:00:00Z', subject: 'u-0', categories: ['user.contact.email'], purpose: 'provide-service', actor: 'after-crash' });
     expect((await next.verify()).findings).toEqual([]);
     await next.close();
+  });
+
+  it('killed with automatic checkpoints running beside its appends, leaves every recorded checkpoint holding; the next writer extends them', async () => {
+    const path = join(dir, 'checkpoints.db');
+    await killMidAppend(path, 'per-event', 2_000, 100);
+    const notes = async () => {
+      const store = sqliteStore(path);
+      const out: string[] = [];
+      for await (const e of store.readStream('checkpoints')) out.push((e.data as { fact: { note: string } }).fact.note);
+      await store.close();
+      return out;
+    };
+    const before = await notes();
+    expect(before.length).toBeGreaterThan(0);
+    const ledger = await openLedger({ store: sqliteStore(path) });
+    // Each recorded checkpoint is checked against the log too; given as notes, each must hold.
+    const result = await ledger.verify({ checkpoints: before });
+    expect(result.findings).toEqual([]);
+    expect(result.checkpoints.every((c) => c.held)).toBe(true);
+    await ledger.close();
+    const { nodeSigner } = await import('../../src/seal/signers.js');
+    const next = await openLedger({ store: sqliteStore(path), signer: nodeSigner(SEED), autoCheckpoint: { everyEvents: 10 } });
+    for (let i = 0; i < 3; i++) {
+      await next.record(Array.from({ length: 5 }, (_, k) => ({ type: 'DataUsed', at: `2026-03-02T00:00:0${k}Z`, subject: 'u-0', categories: ['user.contact.email'], purpose: 'provide-service', actor: 'after-crash' })));
+    }
+    const last = await next.checkpoint();
+    await next.close();
+    const after = await notes();
+    expect(after.length).toBeGreaterThan(before.length + 1);
+    const final = await (await openLedger({ store: sqliteStore(path) })).verify({ checkpoints: [...after, last.note] });
+    expect(final.findings).toEqual([]);
   });
 });

@@ -200,6 +200,28 @@ export function testEventStore(label: string, factory: StoreFactory, capabilitie
         expect(read.filter((e) => e.revision % 2n === 1n).map((e) => e.position)).toEqual(results.map((r) => r.position));
       });
 
+      it('keeps its promise of dense positions: each append, several in one call or concurrent, takes exactly the positions ending at its result', async () => {
+        if (store.densePositions !== true) return; // optional: EventStoreDB positions skip
+        const [a, b] = [streamName('dense-a'), streamName('dense-b')];
+        const after = (await collect(store.readAll())).at(-1)?.position ?? 0n;
+        const many = store.appendMany
+          ? await store.appendMany([
+              { stream: a, events: events(3), expected: 'no_stream' },
+              { stream: b, events: events(2), expected: 'no_stream' },
+              { stream: a, events: events(1), expected: 2n },
+            ])
+          : [];
+        const single = await Promise.all([store.append(streamName('dense-c'), events(4), 'no_stream'), store.append(streamName('dense-d'), events(1), 'no_stream')]);
+        const read = await collect(store.readAll({ after }));
+        // Every position from the first after the marker on, with no gap, in order.
+        expect(read.map((e) => e.position)).toEqual(read.map((_, i) => after + 1n + BigInt(i)));
+        for (const [r, n] of [...many.map((r, i) => [r, [3, 2, 1][i]!] as const), [single[0]!, 4] as const, [single[1]!, 1] as const]) {
+          const mine = read.filter((e) => e.position > r.position - BigInt(n) && e.position <= r.position);
+          expect(mine.length).toBe(n);
+          expect(new Set(mine.map((e) => e.stream)).size).toBe(1);
+        }
+      });
+
       it('counts, where it can, exactly the events a full read returns', async () => {
         if (!store.count) return; // optional: EventStoreDB cannot count without reading
         await store.append(streamName('count'), events(3), 'no_stream');
