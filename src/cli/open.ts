@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { LedgerError } from '../domain/errors.js';
 import { loadSigner, loadTrustedKey, type TrustedKey } from '../seal/keys.js';
-import { openLedger, type Ledger, type VerifyOptions } from '../ledger/ledger.js';
+import { openLedger, type AuditOptions, type AuditResult, type Ledger, type VerifyOptions } from '../ledger/ledger.js';
+import { progress, totalOf } from './progress.js';
 import { existsSync } from 'node:fs';
 import { DEFAULT_LEDGER_PATH, isEventStoreDBSpec, isPostgresSpec, openStore } from '../store/open.js';
 import type { KeyStore } from '../store/key-store.js';
@@ -94,4 +95,26 @@ export const loadVerification = async (values: { checkpoint?: string[]; witness?
     throw new LedgerError('INVALID_INPUT', '--witness needs --checkpoint FILE: the witness cosigns checkpoints, and verify holds the log to them');
   }
   return { checkpoints, witnesses };
+};
+
+/**
+ * Opens the ledger `values` name, audits it at `at` — verified first, held to its `--checkpoint`
+ * and `--witness` files — with progress on stderr, and hands the result to `use` before closing it.
+ */
+export const withAudit = async <T>(
+  values: Parameters<typeof openCliLedger>[0] & { checkpoint?: string[]; witness?: string[] },
+  at: string,
+  options: Pick<AuditOptions, 'keepEveryVerdict'>,
+  use: (result: AuditResult, ledger: Ledger) => Promise<T>,
+): Promise<T> => {
+  const held = await loadVerification(values);
+  const ledger = await openCliLedger(values);
+  try {
+    const bar = progress('audited', await totalOf(ledger.store));
+    const result = await ledger.audit({ ...held, ...options, at, onProgress: (n) => bar.update(n) });
+    bar.done();
+    return await use(result, ledger);
+  } finally {
+    await ledger.close();
+  }
 };

@@ -13,8 +13,7 @@ import { parse } from '../args.js';
 import { verdictExit } from '../exit.js';
 import { outputFormat } from '../format.js';
 import { auditJson } from '../json.js';
-import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
-import { progress, totalOf } from '../progress.js';
+import { ledgerOptions, verificationOptions, withAudit } from '../open.js';
 import { emit, outputDir, writeWhole } from '../write-out.js';
 
 /** `--at` as given, or now: an ISO-8601 UTC instant, so a report can be reproduced. */
@@ -66,13 +65,8 @@ export const auditCommand = async (args: readonly string[]): Promise<number> => 
   const format = outputFormat(values, FORMATS);
   if (values.table !== undefined && format !== 'csv') throw new LedgerError('INVALID_INPUT', '--table is for --format csv');
   const at = evaluationTime(values.at);
-  const held = await loadVerification(values);
-  const ledger = await openCliLedger(values);
-  const bar = progress('audited', await totalOf(ledger.store));
-  try {
-    const every = values['every-verdict'] === true || format === 'csv';
-    const { integrity, report, state } = await ledger.audit({ ...held, at, keepEveryVerdict: every, onProgress: (n) => bar.update(n) });
-    bar.done();
+  const every = values['every-verdict'] === true || format === 'csv';
+  return withAudit(values, at, { keepEveryVerdict: every }, async ({ integrity, report, state }) => {
     if (format === 'json') await emit(displayJson(auditJson(integrity, report)), values.out);
     else if (format === 'html') await emit(renderAuditHtml({ report, integrity, policy: policyAt(state, at).policy }), values.out);
     else if (format === 'csv') {
@@ -86,7 +80,5 @@ export const auditCommand = async (args: readonly string[]): Promise<number> => 
     }
     if (format !== 'text' && integrity.findings.length > 0) console.error(`INTEGRITY FAILURE: ${integrity.findings.length} finding(s) — run verify`);
     return verdictExit(integrity.findings.length, report.violations.length);
-  } finally {
-    await ledger.close();
-  }
+  });
 };

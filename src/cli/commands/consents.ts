@@ -2,8 +2,7 @@ import { consentRecords } from '../../audit/iso27560.js';
 import { parse, required } from '../args.js';
 import { outputFormat } from '../format.js';
 import { verdictExit } from '../exit.js';
-import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
-import { progress, totalOf } from '../progress.js';
+import { ledgerOptions, verificationOptions, withAudit } from '../open.js';
 import { emit } from '../write-out.js';
 import { evaluationTime } from './audit.js';
 
@@ -26,12 +25,7 @@ export const consentsCommand = async (args: readonly string[]): Promise<number> 
   const controller = required(values.controller, '--controller ID (the controller a consent record names)');
   const withdrawalMethod = required(values['withdrawal-method'], '--withdrawal-method TEXT (how a subject withdraws consent)');
   const at = evaluationTime(values.at);
-  const held = await loadVerification(values);
-  const ledger = await openCliLedger(values);
-  const bar = progress('read', await totalOf(ledger.store));
-  try {
-    const { integrity, state, reveal } = await ledger.audit({ ...held, at, onProgress: (n) => bar.update(n) });
-    bar.done();
+  return withAudit(values, at, {}, async ({ integrity, state, reveal }, ledger) => {
     const doc = reveal(consentRecords(state, {
       at,
       ...(values.subject === undefined ? {} : { subject: await ledger.pseudonymOf(values.subject) }),
@@ -46,7 +40,5 @@ export const consentsCommand = async (args: readonly string[]): Promise<number> 
       console.error(`INTEGRITY FAILURE: ${integrity.findings.length} finding(s) — these records come from a ledger that does not verify; run verify`);
     }
     return verdictExit(integrity.findings.length, 0);
-  } finally {
-    await ledger.close();
-  }
+  });
 };

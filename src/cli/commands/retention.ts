@@ -3,8 +3,7 @@ import { erasureSchedule, type ErasureDue } from '../../projection/rules-retenti
 import { parse } from '../args.js';
 import { verdictExit } from '../exit.js';
 import { retentionJson } from '../json.js';
-import { ledgerOptions, loadVerification, openCliLedger, verificationOptions } from '../open.js';
-import { progress, totalOf } from '../progress.js';
+import { ledgerOptions, verificationOptions, withAudit } from '../open.js';
 import { evaluationTime, integrityBanner } from './audit.js';
 
 const line = (d: ErasureDue): string =>
@@ -15,12 +14,7 @@ const line = (d: ErasureDue): string =>
 export const retentionCommand = async (args: readonly string[]): Promise<number> => {
   const { values } = parse(args, { ...ledgerOptions, ...verificationOptions, at: { type: 'string' }, json: { type: 'boolean' } });
   const at = evaluationTime(values.at);
-  const held = await loadVerification(values);
-  const ledger = await openCliLedger(values);
-  const bar = progress('read', await totalOf(ledger.store));
-  try {
-    const { integrity, state, reveal } = await ledger.audit({ ...held, at, onProgress: (n) => bar.update(n) });
-    bar.done();
+  return withAudit(values, at, {}, async ({ integrity, state, reveal }) => {
     const due = reveal(erasureSchedule(state, Date.parse(at)));
     const overdue = due.filter((d) => d.status === 'overdue').length;
     if (values.json) console.log(displayJson(retentionJson(integrity, at, due)));
@@ -30,7 +24,5 @@ export const retentionCommand = async (args: readonly string[]): Promise<number>
       for (const d of due) console.log(line(d));
     }
     return verdictExit(integrity.findings.length, overdue);
-  } finally {
-    await ledger.close();
-  }
+  });
 };
