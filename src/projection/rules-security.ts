@@ -28,7 +28,7 @@ const grantDefect = (g: GrantRecord, atMs: number): string | undefined => {
   return undefined;
 };
 
-/** Personnel touch personal data only under a holding grant covering the categories and purpose (seed §4). Pure. */
+/** Personnel touch personal data only under a holding grant covering the categories and purpose. Pure. */
 export const judgeAccess = (state: ComplianceState, a: AccessFacts, atMs: number): Judgement => {
   const s = state.subjects.get(a.subject);
   const grants = state.staff.get(a.staff) ?? NO_GRANTS;
@@ -135,7 +135,7 @@ const subjectNoticeFindings = (incident: string, rec: IncidentRecord, detected: 
   }
 };
 
-/** Incident reports and subject notices judged at `evalMs` (seed §4). */
+/** Incident reports and subject notices judged at `evalMs`. */
 export const incidentFindings = (state: ComplianceState, evalMs: number, out: DeadlineFindings): void => {
   for (const [incident, rec] of state.incidents) {
     const detected = rec.detected;
@@ -145,7 +145,7 @@ export const incidentFindings = (state: ComplianceState, evalMs: number, out: De
   }
 };
 
-/** A material policy revision must be announced before it takes effect (seed §5). */
+/** A material policy revision must be announced before it takes effect. */
 export const policyNoticeFindings = (state: ComplianceState, evalMs: number, out: DeadlineFindings): void => {
   for (const { ref, policy, effectiveMs } of state.policies) {
     if (!policy.material) continue;

@@ -85,7 +85,7 @@ const judgeCategory = (
     pushRef(proof, grant.ref);
     return { rank: 2, covering };
   }
-  // A purpose outside the policy needs a consent given after the data was collected (seed §2 d).
+  // A purpose outside the policy needs a consent given after the data was collected.
   for (const col of s.collections) {
     if (col.ref.atMs > atMs || col.ref.seq > grant.ref.seq || col.ref.atMs > grant.ref.atMs) continue;
     if (!coveredByAny(col.categories, category)) continue;
