@@ -1,8 +1,8 @@
 import type { PolicyPublished } from './facts.js';
 
-/** Disclosure reasons that need a legal reference (seed §3 b, c). */
+/** Disclosure reasons that need a legal reference. */
 export const REASONS_NEEDING_LEGAL_REF = ['court-order', 'government-request'] as const;
-/** The disclosure reason that needs a consent covering the recipient (seed §3 f). */
+/** The disclosure reason that needs a consent covering the recipient. */
 export const USER_AUTHORIZATION = 'user-authorization';
 
 /**
@@ -12,12 +12,12 @@ export const USER_AUTHORIZATION = 'user-authorization';
 export interface Policy {
   readonly version: string;
   readonly effectiveAt: string;
-  /** Whether this revision changes rules materially: it must then be announced before it takes effect (seed §5). */
+  /** Whether this revision changes rules materially: it must then be announced before it takes effect. */
   readonly material: boolean;
   readonly collectionSources: readonly string[];
-  /** Declared purposes (seed §2 a–c). Any other purpose is an "other related scenario" (d). */
+  /** Declared purposes. Any other purpose is an "other related scenario", which needs a compatibility assessment or a consent. */
   readonly purposes: readonly string[];
-  /** Lawful disclosure reasons (seed §3 a–f). */
+  /** Lawful disclosure reasons. */
   readonly disclosureReasons: readonly string[];
   readonly disclosureNoticeDays: number;
   readonly incidentReportHours: number;
