@@ -39,11 +39,11 @@ export const seedPolicy: Policy = {
   version: 'seed-1',
   effectiveAt: '2026-01-01T00:00:00Z',
   material: false,
-  // §1: "your proactive submission, as well as generating corresponding records during your service"
+  // Data comes from what the person submits and from the records the service keeps of their use.
   collectionSources: ['proactive-submission', 'service-record'],
-  // §2 a, b, c (DPV: ServiceProvision, ServicePersonalisation, ServiceOptimisation)
+  // DPV: ServiceProvision, ServicePersonalisation, ServiceOptimisation
   purposes: ['provide-service', 'personalization', 'service-optimization'],
-  // §3 a–f (DPV: LegalObligation / official authority for a–d, Contract or LegitimateInterest for e, Consent for f)
+  // DPV: LegalObligation or official authority for the first four, Contract or LegitimateInterest for agreement enforcement, Consent for user authorization
   disclosureReasons: [
     'legal-obligation',
     'court-order',
