@@ -79,7 +79,7 @@ export const logTracker = (store: EventStore): LogTracker => {
         );
       }
     }
-    const index = log.append(leafHash(hash));
+    const index = log.appendData(hash);
     if (dense) {
       const last = spans[spans.length - 1];
       if (last !== undefined && at === last.position + BigInt(last.count) && index === last.index + last.count) last.count++;

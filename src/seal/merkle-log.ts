@@ -2,13 +2,15 @@
 // any past size. Level k holds, in order, the hashes of the complete subtrees of 2^k leaves;
 // a tree of n leaves keeps about 2n hashes (64 bytes a leaf) in byte chunks, never objects.
 import { LedgerError } from '../domain/errors.js';
-import { EMPTY_ROOT, HASH_SIZE, nodeHash, splitPoint } from './merkle.js';
+import { EMPTY_ROOT, HASH_SIZE, leafInput, nodeHash, nodeInput, sha256Into, splitPoint } from './merkle.js';
 
 export interface MerkleLog {
   /** Leaves appended so far. */
   readonly size: number;
   /** Appends one leaf hash (SHA-256(0x00 || data), 32 bytes); returns its index. Amortised O(1). */
   append(leafHash: Uint8Array): number;
+  /** Appends the leaf of `data` (hashes it as a leaf, as append(leafHash(data)) but without copies); returns its index. */
+  appendData(data: Uint8Array): number;
   /** The leaf hash at `index`. */
   leafHash(index: number): Uint8Array;
   /** MTH over the first `size` leaves (default: all). */
@@ -25,31 +27,46 @@ const CHUNK_HASHES = 16_384; // 512 KiB chunks: bounded slack, no copy of a larg
 interface HashColumn {
   readonly length: number;
   push(hash: Uint8Array): void;
+  /** Pushes SHA-256(input), hashed straight into the column; returns it (a view, valid until the column grows). */
+  pushDigestOf(input: Uint8Array): Uint8Array;
   at(i: number): Uint8Array;
 }
 
 const hashColumn = (): HashColumn => {
   const chunks: Uint8Array[] = [new Uint8Array(16 * HASH_SIZE)];
   let length = 0;
+  const offset = (): number => (length % CHUNK_HASHES) * HASH_SIZE;
+  /** The chunk the next hash goes to (at offset()), growing the column where needed. */
+  const nextChunk = (): Uint8Array => {
+    const c = Math.floor(length / CHUNK_HASHES);
+    const o = offset();
+    let chunk = chunks[c];
+    if (!chunk) {
+      chunk = new Uint8Array(CHUNK_HASHES * HASH_SIZE);
+      chunks.push(chunk);
+    } else if (o + HASH_SIZE > chunk.length) {
+      // Only the first chunk grows (doubling up to a full chunk): small columns stay small.
+      const grown = new Uint8Array(Math.min(chunk.length * 2, CHUNK_HASHES * HASH_SIZE));
+      grown.set(chunk);
+      chunks[c] = chunk = grown;
+    }
+    return chunk;
+  };
   return {
     get length() {
       return length;
     },
     push(hash) {
-      const c = Math.floor(length / CHUNK_HASHES);
-      const o = (length % CHUNK_HASHES) * HASH_SIZE;
-      let chunk = chunks[c];
-      if (!chunk) {
-        chunk = new Uint8Array(CHUNK_HASHES * HASH_SIZE);
-        chunks.push(chunk);
-      } else if (o + HASH_SIZE > chunk.length) {
-        // Only the first chunk grows (doubling up to a full chunk): small columns stay small.
-        const grown = new Uint8Array(Math.min(chunk.length * 2, CHUNK_HASHES * HASH_SIZE));
-        grown.set(chunk);
-        chunks[c] = chunk = grown;
-      }
-      chunk.set(hash, o);
+      const chunk = nextChunk();
+      chunk.set(hash, offset());
       length += 1;
+    },
+    pushDigestOf(input) {
+      const chunk = nextChunk();
+      const o = offset();
+      sha256Into(input, chunk, o);
+      length += 1;
+      return chunk.subarray(o, o + HASH_SIZE);
     },
     at(i) {
       const o = (i % CHUNK_HASHES) * HASH_SIZE;
@@ -123,6 +140,17 @@ export const merkleLog = (): MerkleLog => {
     return down.reverse();
   };
 
+  /** After a leaf went into level 0: every trailing 1-bit of the new size completes one more perfect subtree. Returns the leaf's index. */
+  const completeSubtrees = (leaf: Uint8Array): number => {
+    const index = size() - 1;
+    let cur = leaf;
+    for (let level = 0, n = index + 1; n % 2 === 0; level++, n /= 2) {
+      const column = levels[level]!;
+      cur = (levels[level + 1] ??= hashColumn()).pushDigestOf(nodeInput(column.at(column.length - 2), cur));
+    }
+    return index;
+  };
+
   return {
     get size() {
       return size();
@@ -131,16 +159,11 @@ export const merkleLog = (): MerkleLog => {
       if (!(leaf instanceof Uint8Array) || leaf.length !== HASH_SIZE) {
         throw new LedgerError('INVALID_INPUT', `a leaf hash must be ${HASH_SIZE} bytes`);
       }
-      const index = size();
       levels[0]!.push(leaf);
-      // Every trailing 1-bit of the new size completes one more perfect subtree.
-      let cur = leaf;
-      for (let level = 0, n = index + 1; n % 2 === 0; level++, n /= 2) {
-        const column = levels[level]!;
-        cur = nodeHash(column.at(column.length - 2), cur);
-        (levels[level + 1] ??= hashColumn()).push(cur);
-      }
-      return index;
+      return completeSubtrees(leaf);
+    },
+    appendData(data) {
+      return completeSubtrees(levels[0]!.pushDigestOf(leafInput(data)));
     },
     leafHash(index) {
       checkIndex('index', index, 0, size() - 1);

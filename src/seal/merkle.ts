@@ -13,43 +13,62 @@ export const HASH_SIZE = 32;
 type OneShot = (alg: string, data: Uint8Array, enc: 'latin1') => string;
 const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
 
-/** SHA-256 of bytes, as a plain Uint8Array. */
-export const sha256Bytes = (data: Uint8Array): Uint8Array => {
-  if (!oneShot) return Uint8Array.from(crypto.createHash('sha256').update(data).digest());
+/** SHA-256 of `data` written into `out` at `offset` (32 bytes): no allocation on the hot path. */
+export const sha256Into = (data: Uint8Array, out: Uint8Array, offset = 0): void => {
+  if (!oneShot) {
+    out.set(crypto.createHash('sha256').update(data).digest(), offset);
+    return;
+  }
   // crypto.hash to a latin1 string is the fastest route to 32 bytes in Node 20 (no Buffer).
   const s = oneShot('sha256', data, 'latin1');
+  for (let i = 0; i < HASH_SIZE; i++) out[offset + i] = s.charCodeAt(i);
+};
+
+/** SHA-256 of bytes, as a plain Uint8Array. */
+export const sha256Bytes = (data: Uint8Array): Uint8Array => {
   const out = new Uint8Array(HASH_SIZE);
-  for (let i = 0; i < HASH_SIZE; i++) out[i] = s.charCodeAt(i);
+  sha256Into(data, out);
   return out;
 };
 
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: Uint8Array = sha256Bytes(new Uint8Array(0));
 
-/** Leaf hash: SHA-256(0x00 || data). */
-export const leafHash = (data: Uint8Array): Uint8Array => {
+// Hashing is synchronous: one buffer each for the prefixed inputs, which nothing else can see.
+const leafScratch = new Uint8Array(1 + HASH_SIZE);
+const nodeScratch = new Uint8Array(1 + 2 * HASH_SIZE);
+nodeScratch[0] = 1;
+
+/** 0x00 || data: a shared buffer for 32-byte data, valid until the next call. */
+export const leafInput = (data: Uint8Array): Uint8Array => {
+  if (data.length === HASH_SIZE) {
+    leafScratch.set(data, 1);
+    return leafScratch;
+  }
   const buf = new Uint8Array(1 + data.length);
   buf.set(data, 1);
-  return sha256Bytes(buf);
+  return buf;
 };
 
-const scratch = new Uint8Array(1 + 2 * HASH_SIZE);
-scratch[0] = 1;
-
-/** Interior node hash: SHA-256(0x01 || left || right). */
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Uint8Array => {
+/** 0x01 || left || right: a shared buffer for 32-byte children, valid until the next call. */
+export const nodeInput = (left: Uint8Array, right: Uint8Array): Uint8Array => {
   if (left.length === HASH_SIZE && right.length === HASH_SIZE) {
-    // The common case reuses one buffer: hashing is synchronous, so nothing else can see it.
-    scratch.set(left, 1);
-    scratch.set(right, 1 + HASH_SIZE);
-    return sha256Bytes(scratch);
+    nodeScratch.set(left, 1);
+    nodeScratch.set(right, 1 + HASH_SIZE);
+    return nodeScratch;
   }
   const buf = new Uint8Array(1 + left.length + right.length);
   buf[0] = 1;
   buf.set(left, 1);
   buf.set(right, 1 + left.length);
-  return sha256Bytes(buf);
+  return buf;
 };
+
+/** Leaf hash: SHA-256(0x00 || data). */
+export const leafHash = (data: Uint8Array): Uint8Array => sha256Bytes(leafInput(data));
+
+/** Interior node hash: SHA-256(0x01 || left || right). */
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Uint8Array => sha256Bytes(nodeInput(left, right));
 
 /** RFC 9162 §2.1.3.2: does `proof` show leaf `index` in the tree of `size` leaves with `root`? */
 export const verifyInclusion = (claim: InclusionClaim): ProofCheck => checkInclusion(claim, nodeHash);
