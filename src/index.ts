@@ -11,7 +11,7 @@ export { HASH_SIZE, EMPTY_ROOT, leafHash, nodeHash, verifyInclusion, verifyConsi
 export { compactRange, compactRangeFromJSON, type CompactRange, type CompactRangeState } from './seal/compact-range.js';
 export { merkleLog, type MerkleLog } from './seal/merkle-log.js';
 export {
-  SIG_TYPE_ED25519, SIG_TYPE_COSIGNATURE_V1, MAX_SIGNATURES, naclVerify, keyHashOf, isValidKeyName, formatVerifierKey, parseVerifierKey,
+  SIG_TYPE_ED25519, SIG_TYPE_COSIGNATURE_V1, MAX_SIGNATURES, naclVerify, keyHashOf, isValidKeyName, formatVerifierKey, parseVerifierKey, logKeyVerifier,
   ed25519NoteSigner, ed25519NoteVerifier, signNote, addSignatures, splitNote, openNote,
   type SignatureType, type Ed25519Verify, type Ed25519SigningKey, type NoteSigner, type NoteVerifier, type NoteVerifierKey, type NoteSignature,
   type OpenedNote, type SplitNote,

@@ -7,7 +7,7 @@ import { openCheckpoint, verifyCosignature, witnessKey, type LogCheckpoint } fro
 import { bodyOf, canonicalBody } from '../seal/envelope-codec.js';
 import { GENESIS, type Envelope } from '../seal/envelope-types.js';
 import { checkInclusion } from '../seal/inclusion.js';
-import { ed25519NoteVerifier, keyHashOf, SIG_TYPE_ED25519, type Ed25519Verify } from '../seal/note.js';
+import { logKeyVerifier, type Ed25519Verify } from '../seal/note.js';
 import { verifyEd25519, type Ed25519Item } from './ed25519.js';
 import { sha256, sha256HexOf } from '../seal/sha256.js';
 import { streamOf } from '../domain/streams.js';
@@ -136,7 +136,7 @@ const openTheCheckpoint = (d: DecodedBundle, trust: KeyTrust, out: BundleFinding
   const origin = d.bundle.ledger;
   let verifiers;
   try {
-    verifiers = trust.all.map((k) => ed25519NoteVerifier({ name: origin, keyHash: keyHashOf(origin, SIG_TYPE_ED25519, k.publicKey), type: SIG_TYPE_ED25519, publicKey: k.publicKey }, deferredVerify(signatures)));
+    verifiers = trust.all.map((k) => logKeyVerifier(origin, k.publicKey, deferredVerify(signatures)));
   } catch (e) {
     out.push({ code: 'CHECKPOINT_INVALID', message: `the ledger's name "${origin}" cannot name a checkpoint key: ${(e as Error).message}` });
     return undefined;

@@ -368,9 +368,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       // Signed over the log as stored, without re-verifying it (verify does that): so that
       // automatic checkpoints cost the writer's own hashes and a read of any other rows, not a replay.
       tracker ??= logTracker(store);
-      await tracker.catchUp();
-      const size = tracker.log.size;
-      const root = tracker.log.root();
+      const { size, root } = await tracker.catchUp();
       if (manual) auto.restart();
       const note = signCheckpoint({ origin: identity!, size, root, signer });
       if (!manual) await ride.next();
@@ -449,6 +447,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       ride.release();
       await auto.settle();
       closed = true;
+      await tracker?.close();
       await store.close();
       await options.keyStore?.close();
       auto.surface();

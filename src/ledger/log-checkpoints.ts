@@ -3,8 +3,8 @@ import { formatCheckpoint, parseCheckpoint, verifyCosignature, witnessKey, type 
 import { bytesToHex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import type { MerkleLog } from '../seal/merkle-log.js';
-import { ed25519NoteSigner, ed25519NoteVerifier, keyHashOf, openNote, signNote, SIG_TYPE_ED25519, splitNote } from '../seal/note.js';
-import type { Signer } from '../seal/signers.js';
+import { ed25519NoteSigner, logKeyVerifier, openNote, signNote, splitNote } from '../seal/note.js';
+import { nodeVerifier, type Signer } from '../seal/signers.js';
 import type { IntegrityChecker, IntegrityCode, IntegrityFinding } from '../seal/verify.js';
 
 /** A checkpoint the log was held to, and how it fared. */
@@ -38,9 +38,7 @@ const openCheckpoint = (note: string, keys: readonly TrustedKey[], ledger: strin
   if (ledger !== undefined && checkpoint.origin !== ledger) {
     return { code: 'CHECKPOINT_INVALID', message: `checkpoint of ledger "${checkpoint.origin}", not of this ledger ("${ledger}")` };
   }
-  const verifiers = keys.map((k) =>
-    ed25519NoteVerifier({ name: checkpoint.origin, keyHash: keyHashOf(checkpoint.origin, SIG_TYPE_ED25519, k.publicKey), type: SIG_TYPE_ED25519, publicKey: k.publicKey }),
-  );
+  const verifiers = keys.map((k) => logKeyVerifier(checkpoint.origin, k.publicKey, nodeVerifier.verify));
   const opened = openNote(note, verifiers);
   if (!opened.ok) return { code: 'CHECKPOINT_INVALID', message: `checkpoint signature: ${opened.reason}` };
   return { checkpoint };
@@ -113,7 +111,7 @@ export const holdToCheckpoints = (c: {
     if (mismatch !== undefined) problems.push(mismatch);
     const witnessedBy: string[] = [];
     for (const w of c.witnesses) {
-      const cosigned = verifyCosignature(note, witnessKey(w.keyId, w.publicKey));
+      const cosigned = verifyCosignature(note, witnessKey(w.keyId, w.publicKey), nodeVerifier.verify);
       if (cosigned.ok) witnessedBy.push(w.keyId);
       else problems.push({ code: 'WITNESS_MISSING', message: `checkpoint of size ${cp.size} lacks a valid cosignature of witness "${w.keyId}": ${cosigned.reason}` });
     }

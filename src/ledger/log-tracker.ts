@@ -1,10 +1,8 @@
 import { LedgerError } from '../domain/errors.js';
-import { bytesEqual } from '../seal/bytes.js';
 import { checkedHexBytes } from '../seal/hash.js';
-import { leafHash } from '../seal/merkle.js';
-import { merkleLog, type MerkleLog } from '../seal/merkle-log.js';
 import type { EventStore, Position } from '../store/port.js';
 import type { Placed } from './append.js';
+import { inThreadLog, trackedLog, type LogHead, type TrackedLog } from './tracked-log.js';
 
 /**
  * The writer's own view of its log for signing checkpoints: every stored row becomes the next
@@ -14,14 +12,16 @@ import type { Placed } from './append.js';
  * leaf's is exactly those rows. Whatever else the store holds (another writer's rows, a gap)
  * is read from the store as before. It still refuses to sign a log that a checkpoint the
  * ledger recorded no longer matches (each checkpoint must extend the one before it), or one
- * where the store placed this writer's own append at positions the log already holds.
+ * where the store placed this writer's own append at positions the log already holds. The
+ * hashing is the TrackedLog's, on a worker thread where one can be started.
  */
 export interface LogTracker {
-  readonly log: MerkleLog;
   /** The writer's own appends as the store placed them; only for a store with dense positions. */
   placed(placed: readonly Placed[]): void;
-  /** Brings the log up to every row the store holds now; INTEGRITY when it can sign no checkpoint. */
-  catchUp(): Promise<void>;
+  /** Brings the log up to every row the store holds now, and gives its size and root; INTEGRITY when it can sign no checkpoint. */
+  catchUp(): Promise<LogHead>;
+  /** Stops the log's worker thread. */
+  close(): Promise<void>;
 }
 
 const ZERO = new Uint8Array(32);
@@ -43,8 +43,9 @@ interface Fed {
 
 type RecordedFact = { type?: unknown; size?: unknown; root?: unknown } | undefined;
 
-export const logTracker = (store: EventStore): LogTracker => {
-  const log = merkleLog();
+export const logTracker = (store: EventStore, first: TrackedLog = trackedLog()): LogTracker => {
+  let log = first;
+  let size = 0;
   const dense = store.densePositions === true;
   let position: Position | undefined;
   const spans: Span[] = [];
@@ -52,7 +53,17 @@ export const logTracker = (store: EventStore): LogTracker => {
   let pendingEnvelopes = 0;
   let reading = false;
   let problem: LedgerError | undefined;
-  let tail: Promise<void> = Promise.resolve();
+  let tail: Promise<unknown> = Promise.resolve();
+  let restarted = false;
+
+  const restart = (): void => {
+    log = inThreadLog();
+    size = 0;
+    position = undefined;
+    spans.length = 0;
+    pending.clear();
+    pendingEnvelopes = 0;
+  };
 
   const indexOf = (p: Position): number | undefined => {
     let lo = 0;
@@ -69,17 +80,9 @@ export const logTracker = (store: EventStore): LogTracker => {
 
   /** The next leaf; a CheckpointRecorded must still match the log it was signed over. */
   const enter = (hash: Uint8Array, fact: RecordedFact, id: string, at: Position): void => {
-    if (fact?.type === 'CheckpointRecorded' && typeof fact.size === 'number' && typeof fact.root === 'string') {
-      const root = fact.size <= log.size ? Buffer.from(log.root(fact.size)).toString('hex') : undefined;
-      if (root !== fact.root) {
-        throw new LedgerError(
-          'INTEGRITY',
-          `the log no longer matches the checkpoint it recorded at ${fact.size} entries (event ${id}): entries were deleted, inserted, reordered or rewritten; no new checkpoint is signed`,
-          { eventId: id, size: fact.size },
-        );
-      }
-    }
-    const index = log.appendData(hash);
+    if (fact?.type === 'CheckpointRecorded' && typeof fact.size === 'number' && typeof fact.root === 'string') log.expectRoot(fact.size, fact.root, id);
+    log.append(hash);
+    const index = size++;
     if (dense) {
       const last = spans[spans.length - 1];
       if (last !== undefined && at === last.position + BigInt(last.count) && index === last.index + last.count) last.count++;
@@ -94,13 +97,15 @@ export const logTracker = (store: EventStore): LogTracker => {
       const at = start + BigInt(k);
       if (at > position!) return;
       const index = indexOf(at);
-      if (index === undefined || !bytesEqual(log.leafHash(index), leafHash(checkedHexBytes(env.hash)))) {
-        throw new LedgerError(
-          'INTEGRITY',
-          `the store placed event ${env.id} at position ${at}, where the log already ${index === undefined ? 'read past' : 'holds another entry'}: entries were deleted and their positions reused; no new checkpoint is signed`,
-          { eventId: env.id, position: at.toString() },
-        );
+      if (index !== undefined) {
+        log.expectLeaf(index, checkedHexBytes(env.hash), env.id, at.toString());
+        return;
       }
+      throw new LedgerError(
+        'INTEGRITY',
+        `the store placed event ${env.id} at position ${at}, where the log already read past: entries were deleted and their positions reused; no new checkpoint is signed`,
+        { eventId: env.id, position: at.toString() },
+      );
     });
   };
 
@@ -165,14 +170,22 @@ export const logTracker = (store: EventStore): LogTracker => {
     }
   };
 
-  const catchUp = (): Promise<void> => {
+  const catchUp = (): Promise<LogHead> => {
     const run = tail.then(async () => {
       if (problem !== undefined) throw problem;
       try {
         drain();
         await readStore();
         drain();
+        return await log.head();
       } catch (e) {
+        if (e instanceof LedgerError && e.code === 'CHECKPOINT_FAILED' && !restarted) {
+          // The worker thread is gone, and the log with it: rebuilt once on this thread, from the store.
+          restarted = true;
+          restart();
+          await readStore();
+          return await log.head();
+        }
         if (e instanceof LedgerError && e.code === 'INTEGRITY') problem = e;
         throw e;
       }
@@ -181,5 +194,5 @@ export const logTracker = (store: EventStore): LogTracker => {
     return run;
   };
 
-  return { log, placed, catchUp };
+  return { placed, catchUp, close: () => log.close() };
 };

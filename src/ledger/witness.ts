@@ -5,8 +5,8 @@ import { cosign, openCheckpoint, type LogCheckpoint } from '../seal/checkpoint.j
 import { bytesToHex, hexToBytes, sha256Hex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import { verifyConsistency } from '../seal/merkle.js';
-import { ed25519NoteVerifier, keyHashOf, SIG_TYPE_ED25519, splitNote } from '../seal/note.js';
-import type { Signer } from '../seal/signers.js';
+import { logKeyVerifier, splitNote } from '../seal/note.js';
+import { nodeVerifier, type Signer } from '../seal/signers.js';
 import { parseCheckpoint } from '../seal/checkpoint.js';
 
 /** What a witness remembers of one log: the last checkpoint it cosigned. */
@@ -75,9 +75,7 @@ const openWithLogKeys = (note: string, keys: readonly TrustedKey[]): LogCheckpoi
   const parsed = parseCheckpoint(split.value.text);
   if (!parsed.ok) return refuse(`not a checkpoint: ${parsed.reason}`);
   const origin = parsed.value.origin;
-  const verifiers = keys.map((k) =>
-    ed25519NoteVerifier({ name: origin, keyHash: keyHashOf(origin, SIG_TYPE_ED25519, k.publicKey), type: SIG_TYPE_ED25519, publicKey: k.publicKey }),
-  );
+  const verifiers = keys.map((k) => logKeyVerifier(origin, k.publicKey, nodeVerifier.verify));
   const opened = openCheckpoint(note, { origin, verifiers });
   if (!opened.ok) return refuse(`the checkpoint is not signed by the log's key: ${opened.reason}`);
   return opened.value.checkpoint;

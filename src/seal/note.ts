@@ -134,6 +134,10 @@ export const ed25519NoteVerifier = (key: NoteVerifierKey | string, verify: Ed255
   return { name: k.name, keyHash: k.keyHash, verify: (text, sig) => verify(text, sig, k.publicKey) };
 };
 
+/** The verifier of notes a log signs with one of its Ed25519 keys: the note key is named by the log's origin. */
+export const logKeyVerifier = (origin: string, publicKey: Uint8Array, verify: Ed25519Verify = naclVerify): NoteVerifier =>
+  ed25519NoteVerifier({ name: origin, keyHash: keyHashOf(origin, SIG_TYPE_ED25519, publicKey), type: SIG_TYPE_ED25519, publicKey }, verify);
+
 /** Why a text cannot be a note's text, or undefined. */
 const badText = (text: string): string | undefined => {
   if (!isWellFormedText(text)) return 'the note is not valid UTF-8';
