@@ -1,12 +1,13 @@
 /**
  * The one harness every benchmark runs on, so that a figure is evidence and not one noisy sample:
  * each variant runs N times (default 5), the variants interleaved (round 1 of each, then round 2 of
- * each, …) so that drift on a shared machine hits all alike, each run in a fresh directory (its
- * store), a full GC before each timed section, wall and CPU time (every thread of the process) for
- * each section, and min / median / max per figure. Ratios are medians over medians of the same
+ * each, …, each round rotated one place) so that drift on a shared machine hits all alike, each
+ * run in a fresh directory (its store) after a sync, a full GC before each timed section, wall
+ * and CPU time (every thread of the process) for each section, and min / median / max per figure. Ratios are medians over medians of the same
  * invocation; a ratio to a ceiling above 1.0 by more than the noise its two figures report is
  * flagged. Formatting and the command line are in harness-cli.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -146,6 +147,8 @@ export interface HarnessDeps {
   readonly now: () => Date;
   readonly makeDir: () => string;
   readonly removeDir: (dir: string) => void;
+  /** Before each run, outside its timing: the OS writes out what earlier runs left dirty (sync), so no run pays for another's writes. */
+  readonly settle: () => void;
 }
 
 export interface BenchSpec {
@@ -173,6 +176,9 @@ export const systemDeps = (): HarnessDeps => ({
   now: () => new Date(),
   makeDir: () => mkdtempSync(join(tmpdir(), 'pl-bench-')),
   removeDir: (dir) => rmSync(dir, { recursive: true, force: true }),
+  settle: () => {
+    if (process.platform !== 'win32') execFileSync('sync');
+  },
 });
 
 export const machineOf = (loadavgStart: readonly number[], loadavgEnd: readonly number[]): Machine => ({
@@ -227,6 +233,7 @@ const countOf = <T>(s: Section<T>, result: T): number => {
 /** Runs one variant once in a fresh directory; its samples, in the order its sections ran. */
 const runOnce = async (variant: Variant, round: number, deps: HarnessDeps): Promise<Sample[]> => {
   const samples: Sample[] = [];
+  deps.settle();
   const dir = deps.makeDir();
   const ctx: RunContext = {
     round,
@@ -308,7 +315,14 @@ export const ratiosOf = (figures: readonly FigureSummary[], specs: readonly Rati
     return { label: spec.label ?? `${spec.of} / ${spec.to}`, of: spec.of, to: spec.to, ratio, noise, ceiling, aboveCeiling: ceiling && ratio - 1 > noise };
   });
 
-/** Runs every variant `runs` times (1 when quick), interleaved by round, and sums the samples up. */
+/**
+ * The order of the variants in `round`: all of them, each round starting one further along, so
+ * that no variant always runs right after the same neighbour (whose dirty pages or warm caches
+ * it would inherit) or always first.
+ */
+export const roundOrder = <T>(variants: readonly T[], round: number): T[] => variants.map((_, i) => variants[(i + round) % variants.length]!);
+
+/** Runs every variant `runs` times (1 when quick), interleaved by round and rotated (roundOrder), and sums the samples up. */
 export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: readonly string[] = process.argv.slice(1)): Promise<BenchResult> => {
   const runs = spec.quick ? 1 : spec.runs;
   if (!Number.isSafeInteger(runs) || runs < 1) throw new LedgerError('INVALID_INPUT', `runs must be a whole number >= 1, got ${spec.runs}`);
@@ -319,7 +333,7 @@ export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: read
   const startedAt = deps.now().toISOString();
   const samples: Sample[] = [];
   for (let round = 0; round < runs; round++) {
-    for (const variant of spec.variants) samples.push(...(await runOnce(variant, round, deps)));
+    for (const variant of roundOrder(spec.variants, round)) samples.push(...(await runOnce(variant, round, deps)));
   }
   const figures = summarise(samples);
   return {

@@ -28,6 +28,7 @@ const fakeWorld = () => {
       live.delete(d);
       log.push(`rmdir ${d}`);
     },
+    settle: () => log.push('sync'),
   };
   /** A workload that takes `wallMs` on the wall clock and `cpuMs` of CPU. */
   const spend = (wallMs: number, cpuMs = wallMs) => {
@@ -49,14 +50,15 @@ const fixed = (world: ReturnType<typeof fakeWorld>, name: string, walls: readonl
 const spec = (variants: Variant[], extra: Partial<BenchSpec> = {}): BenchSpec => ({ benchmark: 'bench:test', description: 'fake', variants, runs: 3, quick: false, ...extra });
 
 describe('the benchmark harness', () => {
-  it('interleaves the variants by round, each run in a fresh directory removed after it, a GC before each timed section', async () => {
+  it('interleaves the variants by round, each round rotated, each run after a sync in a fresh directory removed after it, a GC before each timed section', async () => {
     const w = fakeWorld();
     await runBench(spec([fixed(w, 'A', [1, 1, 1]), fixed(w, 'B', [1, 1, 1]), fixed(w, 'C', [1, 1, 1])]), w.deps);
-    expect(w.log.filter((l) => l.startsWith('run ')).map((l) => l.split(' ').slice(1, 3).join(''))).toEqual(['A0', 'B0', 'C0', 'A1', 'B1', 'C1', 'A2', 'B2', 'C2']);
+    // Every variant once a round; no variant always first, none always after the same neighbour.
+    expect(w.log.filter((l) => l.startsWith('run ')).map((l) => l.split(' ').slice(1, 3).join(''))).toEqual(['A0', 'B0', 'C0', 'B1', 'C1', 'A1', 'C2', 'A2', 'B2']);
     const dirsUsed = w.log.filter((l) => l.startsWith('run ')).map((l) => l.split(' in ')[1]);
     expect(new Set(dirsUsed).size).toBe(9);
     // Each run: its directory made, the GC, the run, the directory removed, before the next begins.
-    expect(w.log.slice(0, 8)).toEqual(['mkdir /fake/run-0', 'run A 0 in /fake/run-0', 'gc', 'rmdir /fake/run-0', 'mkdir /fake/run-1', 'run B 0 in /fake/run-1', 'gc', 'rmdir /fake/run-1']);
+    expect(w.log.slice(0, 10)).toEqual(['sync', 'mkdir /fake/run-0', 'run A 0 in /fake/run-0', 'gc', 'rmdir /fake/run-0', 'sync', 'mkdir /fake/run-1', 'run B 0 in /fake/run-1', 'gc', 'rmdir /fake/run-1']);
     expect(w.live.size).toBe(0);
   });
 
@@ -177,7 +179,7 @@ describe('the benchmark harness', () => {
     expect(json.machine).toMatchObject({ node: process.version, loadavgStart: [0.25, 0.5, 0.75], loadavgEnd: [0.25, 0.5, 0.75] });
     expect(typeof json.machine.cores).toBe('number');
     expect(json.samples).toHaveLength(4);
-    expect(json.samples.map((s) => `${s.variant}${s.round}`)).toEqual(['A0', 'B0', 'A1', 'B1']);
+    expect(json.samples.map((s) => `${s.variant}${s.round}`)).toEqual(['A0', 'B0', 'B1', 'A1']);
     for (const s of json.samples) expect(Object.keys(s).sort()).toEqual(['count', 'cpuMs', 'figure', 'kind', 'round', 'unit', 'value', 'variant', 'wallMs']);
     expect((json.figures as unknown[]).length).toBe(2);
     expect((json.ratios as { ratio: number }[])[0]!.ratio).toBe(7_500 / 20_000);
