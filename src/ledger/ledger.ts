@@ -1,25 +1,21 @@
-import * as E from 'fp-ts/lib/Either.js';
-import { v5 as uuidv5 } from 'uuid';
-import { newEventId } from '../seal/ids.js';
 import type { Fact, FactInput } from '../domain/facts.js';
-import { decodeIncomingFact } from '../domain/input.js';
-import { checkedFactLimit, type FactLimits } from '../domain/limits.js';
+import { checkedFactLimit } from '../domain/limits.js';
 import { LedgerError, isLedgerError } from '../domain/errors.js';
-import type { FieldError } from '../domain/codec.js';
-import { policyPublished, seedPolicy, type Policy } from '../domain/policy.js';
-import { streamOf } from '../domain/streams.js';
-import { decodeEnvelope, type SigningMode } from '../seal/envelope.js';
+import { seedPolicy, type Policy } from '../domain/policy.js';
+import type { SigningMode } from '../seal/envelope.js';
 import { bytesToHex } from '../seal/hash.js';
 import type { TrustedKey } from '../seal/keys.js';
 import type { Signer } from '../seal/signers.js';
 import type { IntegrityFinding } from '../seal/verify.js';
 import type { EventStore, RecordedEvent } from '../store/port.js';
-import { appender, type AppendControl, type Pending, type Placed, type Recorded } from './append.js';
-import { recordedVerdicts } from './recorded-verdicts.js';
+import { appender, type Placed, type Recorded } from './append.js';
 import { explainEvent, type Explanation } from './explain.js';
 import { proveEvent, type ProveOptions } from './prove.js';
 import type { VerdictBundle } from '../bundle/format.js';
-import { recordIfLawfulWith, type LawfulRecord } from './record-if-lawful.js';
+import type { LawfulRecord } from './record-if-lawful.js';
+import { decodeAll, recorder, type InputLimits, type RecordOptions } from './recorder.js';
+export type { RecordOptions } from './recorder.js';
+import { keyRegistration, registerKeyAndPolicy } from './registration.js';
 import { headCache, streamLocks } from './heads.js';
 import { checkOrigin, newOrigin, readIdentity } from './identity.js';
 import { autoCheckpoints, rideAlong, type AutoCheckpointOptions } from './auto-checkpoint.js';
@@ -117,11 +113,6 @@ export interface AuditResult {
   readonly reveal: <T>(value: T) => T;
 }
 
-export interface RecordOptions {
-  /** Declared backfill: imported history whose `at` is the operator's word. Sealed as such; never RECORDED_LATE. */
-  readonly backfill?: boolean;
-}
-
 /** What `checkpoint()` signed and recorded. */
 export interface SignedCheckpoint {
   /** The signed note (C2SP tlog-checkpoint), as a file holds it. */
@@ -176,46 +167,6 @@ export interface Ledger {
   close(): Promise<void>;
 }
 
-// Fixed namespace for ids the ledger derives itself (key registrations, policy publications), so two
-// processes opening the same ledger at once record them once.
-const LEDGER_NAMESPACE = '4b0c3d36-2f4b-4a63-9a1f-6c2f7f0e9d11';
-
-/** What every fact entering the ledger is held to: size and depth, and how far in the future its `at` may lie. */
-interface InputLimits extends FactLimits {
-  readonly futureToleranceMs?: number;
-  /** "Now" for that tolerance: the ledger's clock. */
-  readonly now?: number;
-  /** The ledger's own facts (CheckpointRecorded), which callers may not record. */
-  readonly internal?: boolean;
-}
-
-/** Decodes every input first: one bad fact refuses the whole call, naming each bad field by index. */
-const decodeAll = (inputs: readonly unknown[], limits: InputLimits): Pending[] => {
-  const errors: (FieldError & { index: number })[] = [];
-  const pending: Pending[] = [];
-  const checks = { now: limits.now ?? Date.now(), ...(limits.futureToleranceMs === undefined ? {} : { futureToleranceMs: limits.futureToleranceMs }) };
-  // One id twice in one call would be appended twice and refused by the store on every retry.
-  const idAt = new Map<string, number>();
-  inputs.forEach((input, index) => {
-    const r = decodeIncomingFact(input, checks, limits);
-    if (E.isLeft(r)) errors.push(...r.left.map((e) => ({ index, ...e })));
-    else if (r.right.type === 'CheckpointRecorded' && limits.internal !== true) {
-      errors.push({ index, field: 'type', message: 'a CheckpointRecorded is recorded by the ledger itself when it signs a checkpoint (ledger.checkpoint()), never given to record()' });
-    } else if (r.right.id !== undefined && idAt.has(r.right.id)) {
-      errors.push({ index, field: 'id', message: `id ${r.right.id} is already used by fact ${idAt.get(r.right.id)} of this call` });
-    } else {
-      if (r.right.id !== undefined) idAt.set(r.right.id, index);
-      const { id, ...fact } = r.right;
-      pending.push({ index, id: id ?? newEventId(), explicit: id !== undefined, fact: fact as Fact, stream: streamOf(fact as Fact) });
-    }
-  });
-  if (errors.length > 0) {
-    const text = errors.map((e) => (inputs.length > 1 ? `fact ${e.index}: ` : '') + `${e.field}: ${e.message}`).join('; ');
-    throw new LedgerError('INVALID_FACT', `invalid fact: ${text}`, { errors });
-  }
-  return pending;
-};
-
 const integrityError = (findings: readonly IntegrityFinding[]): LedgerError =>
   new LedgerError(
     'INTEGRITY',
@@ -250,74 +201,19 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     ? appender({ store, ledger: () => identity!, clock, signer, mode, heads, maxRetries, sameFact: sealing.sameFact, onWrite: ride.onWrite, ...onPlaced })
     : undefined;
 
-  /** Holds every stream's lock, taken in sorted order so that two calls can never wait on each other. */
-  const lockAll = <T>(streams: readonly string[], work: () => Promise<T>): Promise<T> =>
-    [...streams].sort().reduceRight<() => Promise<T>>((inner, s) => () => locked(s, inner), work)();
-
-  const verdicts = recordedVerdicts();
-
-  /** Appends decoded facts and hands back each one's verdict as recorded (see RecordedVerdicts). */
-  const appendJudged = async (pending: Pending[], control: AppendControl = {}): Promise<Recorded[]> => {
-    if (options.verdicts === false && control.heads === undefined) {
-      const results = await appendFacts!(pending, control);
-      return pending.map((p) => results.get(p.index)!);
-    }
-    const ids = pending.map((p) => p.id);
-    verdicts.expect(ids);
-    let results: Map<number, Recorded>;
-    try {
-      results = await appendFacts!(pending, control);
-    } catch (e) {
-      verdicts.forget(ids);
-      throw e;
-    }
-    try {
-      await currentView();
-    } catch {
-      // The facts are recorded: a failed read must not make the caller record them again. They go without verdicts.
-      verdicts.forget(ids);
-    }
-    return pending.map((p) => {
-      const r = results.get(p.index)!;
-      const verdict = verdicts.take(r.id);
-      return verdict === undefined ? r : { ...r, verdict };
-    });
-  };
-
-  const writable = (): void => {
-    if (closed) throw new LedgerError('CLOSED', 'the ledger is closed');
-    if (!signer) throw new LedgerError('INVALID_INPUT', 'this ledger was opened without a signer: it can read and verify, not record');
-  };
-
-  const record = (input: FactInput | readonly FactInput[], recordOptions: RecordOptions = {}): Promise<Recorded[]> => recordAs(input, recordOptions, false);
-
-  const recordAs = async (input: FactInput | readonly FactInput[], recordOptions: RecordOptions, internal: boolean): Promise<Recorded[]> => {
-    writable();
-    if (!internal) auto.surface();
-    const inputs = Array.isArray(input) ? (input as readonly unknown[]) : [input];
-    const pending = await sealing.seal(decodeAll(inputs, { ...limits, now: clock().getTime(), internal }), true);
-    const recorded = await lockAll([...new Set(pending.map((p) => p.stream))], () => appendJudged(pending, { backfill: recordOptions.backfill === true, signNow: internal }));
-    await sealing.afterRecorded(pending);
-    if (!internal) auto.recorded(recorded.length);
-    return recorded;
-  };
-
-  const recordLawful = recordIfLawfulWith({ store, locked, currentView: () => currentState(), appendJudged, maxRetries, clock });
-  /**
-   * Records `fact` only if its verdict is lawful, checking and recording as one step under the
-   * stream's lock (see recordIfLawfulWith): resolves with the verdict, and what was recorded.
-   */
-  const recordIfLawful = async (input: FactInput): Promise<LawfulRecord> => {
-    writable();
-    auto.surface();
-    const [p] = await sealing.seal(decodeAll([input], { ...limits, now: clock().getTime() }), true);
-    const outcome = await recordLawful(p!);
-    if (outcome.recorded !== undefined) {
-      await sealing.afterRecorded([p!]);
-      auto.recorded(1);
-    }
-    return outcome;
-  };
+  const { record, recordAs, recordIfLawful, writable, beforeFold } = recorder({
+    store,
+    sealing,
+    appendFacts,
+    locked,
+    currentState: () => currentState(),
+    limits,
+    clock,
+    maxRetries,
+    verdicts: options.verdicts !== false,
+    closed: () => closed,
+    checkpoints: { surface: () => auto.surface(), recorded: (n) => auto.recorded(n) },
+  });
 
   /** One full verified pass over the store, from its first row. */
   const replay = async (opts: VerifyOptions, complianceOptions: Partial<ComplianceOptions> | undefined): Promise<{ result: VerifyResult; state: ComplianceState }> => {
@@ -347,7 +243,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   let live: VerifiedView | undefined;
   const currentView = (): Promise<VerifiedView> =>
     locked('\u0000view', async () => {
-      live ??= verifiedView({ ...viewOptions, ...(identity === undefined ? {} : { ledger: identity }), compliance, beforeFold: (state, env) => verdicts.beforeApply(state, env) });
+      live ??= verifiedView({ ...viewOptions, ...(identity === undefined ? {} : { ledger: identity }), compliance, beforeFold });
       await live.catchUp();
       const problems = live.problems();
       if (problems.length > 0) throw integrityError(problems);
@@ -460,75 +356,14 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       // identity. Not retried onto another head: a process that loses this race (another created
       // the ledger first) reads the winner's identity and opens that ledger like any other.
       const genesis = appender({ store, ledger: () => identity!, clock, signer, mode, heads: headCache(), maxRetries: 0 });
-      await locked('keys', () => genesis(decodeAll([keyRegistration(signer, options, clock)], limits))).catch((e: unknown) => {
+      await locked('keys', () => genesis(decodeAll([keyRegistration(signer, options.keyOwner, clock)], limits))).catch((e: unknown) => {
         if (!isLedgerError(e, 'CONFLICT_RETRIES_EXHAUSTED') && !isLedgerError(e, 'DUPLICATE_EVENT_ID')) throw e;
       });
       const settled = await readIdentity(store);
       if (settled === undefined) throw new LedgerError('STORE_CORRUPT', `${store.name}: the first event of the log is not an envelope of this library`);
       identity = settled;
     }
-    await registerKeyAndPolicy(record, store, signer, options, clock);
+    await registerKeyAndPolicy({ record, store, signer, policy: options.policy ?? seedPolicy, clock });
   }
   return ledger;
-};
-
-/** Facts of one stream, decoded; what is not an envelope is skipped (verify reports it). */
-async function* factsOf(store: EventStore, stream: string): AsyncIterable<Fact> {
-  for await (const ev of store.readStream(stream)) {
-    const env = decodeEnvelope(ev.data);
-    if (E.isRight(env)) yield env.right.fact;
-  }
-}
-
-/** The KeyRegistered of a ledger's first key: its id derived, so two processes creating one ledger record it once. */
-const keyRegistration = (signer: Signer, options: LedgerOptions, clock: () => Date): FactInput => {
-  const publicKey = bytesToHex(signer.publicKey);
-  return {
-    type: 'KeyRegistered',
-    at: clock().toISOString(),
-    id: uuidv5(`key:${signer.keyId}:${publicKey}`, LEDGER_NAMESPACE),
-    keyId: signer.keyId,
-    publicKey,
-    owner: options.keyOwner ?? 'privacy-ledger',
-  };
-};
-
-/** Registers the signer's key and publishes the policy, each once however many processes open the ledger. */
-const registerKeyAndPolicy = async (
-  record: (f: FactInput | readonly FactInput[]) => Promise<Recorded[]>,
-  store: EventStore,
-  signer: Signer,
-  options: LedgerOptions,
-  clock: () => Date,
-): Promise<void> => {
-  const publicKey = bytesToHex(signer.publicKey);
-  let registered = false;
-  let keysKnown = 0;
-  for await (const f of factsOf(store, 'keys')) {
-    if (f.type === 'KeyRegistered') keysKnown++;
-    if (f.type === 'KeyRegistered' && f.keyId === signer.keyId) {
-      if (f.publicKey !== publicKey) {
-        throw new LedgerError('SIGNER_MISMATCH', `key id "${signer.keyId}" is registered in this ledger with another public key`, { keyId: signer.keyId });
-      }
-      registered = true;
-    }
-    if (f.type === 'KeyRevoked' && f.keyId === signer.keyId) {
-      throw new LedgerError('KEY_INVALID', `key "${signer.keyId}" was revoked in this ledger (${f.reason}); sign with another key`, { keyId: signer.keyId });
-    }
-  }
-  if (!registered) {
-    // A key registering itself into a ledger that has one would be trusted by nobody: refuse it here.
-    throw new LedgerError(
-      'KEY_INVALID',
-      `key "${signer.keyId}" is not registered in this ledger (${keysKnown} key(s) are): a key counts only when a trusted key endorses it. ` +
-        'Record its KeyRegistered with a current key first (privacy-ledger keys add --endorse-with CURRENT.key), then sign with it.',
-      { keyId: signer.keyId },
-    );
-  }
-  const now = clock().toISOString();
-  // Another process opening at the same moment records the same derived id with its own `at`: theirs stands.
-  const once = (p: Promise<unknown>) => p.catch((e) => { if (!isLedgerError(e, 'DUPLICATE_EVENT_ID')) throw e; });
-  const policy = options.policy ?? seedPolicy;
-  for await (const f of factsOf(store, 'policy')) if (f.type === 'PolicyPublished' && f.version === policy.version) return;
-  await once(record({ ...policyPublished(policy, now), id: uuidv5(`policy:${policy.version}`, LEDGER_NAMESPACE) }));
 };

@@ -12,6 +12,7 @@ import type {
   SubjectCollection,
   SubjectConsentEvent,
   SubjectNotice,
+  UseBasis,
   UseVerdict,
   ViolationCode,
 } from './compliance-types.js';
@@ -22,12 +23,16 @@ export const proofOf = (r: Ref): ProofRef => ({ eventId: r.eventId, hash: r.hash
 const lastOf = (v: { readonly lastEventId?: string | undefined; readonly lastAt?: string | undefined }) =>
   v.lastEventId === undefined ? {} : { lastEventId: v.lastEventId, lastAt: v.lastAt! };
 
-export const useVerdictOf = (v: VerdictRecord): UseVerdict => ({
+/**
+ * A use's or an access's verdict: one shape, with whom it concerns (`who`: the subject, and for
+ * an access the staff member) and a use's basis in their places.
+ */
+const verdictOf = <W extends { readonly subject?: string; readonly staff?: string }>(v: VerdictRecord, who: W, basis: UseBasis | undefined) => ({
   eventId: v.eventId,
   at: v.at,
-  subject: v.subject!,
-  verdict: v.codes === undefined ? 'ok' : 'violation',
-  ...(v.basis === undefined ? {} : { basis: v.basis }),
+  ...who,
+  verdict: v.codes === undefined ? ('ok' as const) : ('violation' as const),
+  ...(basis === undefined ? {} : { basis }),
   purpose: v.purpose,
   categories: [...v.categories],
   proof: v.proof.map(proofOf),
@@ -36,19 +41,10 @@ export const useVerdictOf = (v: VerdictRecord): UseVerdict => ({
   ...lastOf(v),
 });
 
-export const accessVerdictOf = (v: VerdictRecord): AccessVerdict => ({
-  eventId: v.eventId,
-  at: v.at,
-  ...(v.subject === undefined ? {} : { subject: v.subject }),
-  staff: v.staff!,
-  verdict: v.codes === undefined ? 'ok' : 'violation',
-  purpose: v.purpose,
-  categories: [...v.categories],
-  proof: v.proof.map(proofOf),
-  ...(v.codes === undefined ? {} : { codes: v.codes }),
-  count: v.count,
-  ...lastOf(v),
-});
+export const useVerdictOf = (v: VerdictRecord): UseVerdict => verdictOf(v, { subject: v.subject! }, v.basis);
+
+/** An access judges no basis: only a use has one. */
+export const accessVerdictOf = (v: VerdictRecord): AccessVerdict => verdictOf(v, { ...(v.subject === undefined ? {} : { subject: v.subject }), staff: v.staff! }, undefined);
 
 /** A disclosure's verdict, given where its notice stands and every code it breaks. */
 export const disclosureVerdictOf = (d: DisclosureRecord, status: NoticeStatus, codes: readonly ViolationCode[]): DisclosureVerdict => {

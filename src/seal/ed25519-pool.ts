@@ -47,7 +47,17 @@ interface PoolWorker {
  * main-thread time per call, a batch posted to a worker well under 1 µs per item, so the main
  * thread stays free for hashing and storage while every core signs or verifies.
  */
-export const ed25519Pool = (size = Math.max(1, availableParallelism())) => {
+/** Ed25519 signing and verification in batches on worker threads. */
+export interface Ed25519Pool {
+  /** Signs each message with the key of this 32-byte seed (hex). */
+  sign(seedHex: string, messages: readonly Uint8Array[]): Promise<Uint8Array[]>;
+  /** Whether each signature is valid for its message and public key; false for a signature or key of the wrong length. */
+  verify(items: readonly (readonly [message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array])[]): Promise<boolean[]>;
+  /** Ends the workers. */
+  close(): Promise<void>;
+}
+
+export const ed25519Pool = (size = Math.max(1, availableParallelism())): Ed25519Pool => {
   const workers: PoolWorker[] = [];
   let nextId = 0;
 
@@ -84,15 +94,14 @@ export const ed25519Pool = (size = Math.max(1, availableParallelism())) => {
   };
 
   return {
-    sign: (seedHex: string, messages: readonly Uint8Array[]): Promise<Uint8Array[]> => run<Uint8Array>('sign', [...messages], seedHex),
-    verify: (items: readonly (readonly [message: Uint8Array, signature: Uint8Array, publicKey: Uint8Array])[]): Promise<boolean[]> =>
-      run<boolean>('verify', [...items]),
+    sign: (seedHex, messages) => run<Uint8Array>('sign', [...messages], seedHex),
+    verify: (items) => run<boolean>('verify', [...items]),
     async close() {
       await Promise.all(workers.splice(0).map((w) => w.worker.terminate()));
     },
   };
 };
 
-let shared: ReturnType<typeof ed25519Pool> | undefined;
+let shared: Ed25519Pool | undefined;
 /** The process-wide pool, started on first use; its idle workers never keep the process alive. */
-export const sharedEd25519Pool = () => (shared ??= ed25519Pool());
+export const sharedEd25519Pool = (): Ed25519Pool => (shared ??= ed25519Pool());

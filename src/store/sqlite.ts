@@ -185,9 +185,20 @@ export function sqliteStore(path: string, options: SqliteStoreOptions = {}): Eve
   return { name, densePositions: true, append, appendMany, readStream, lastEvent, readAll, count, subscribe, close };
 }
 
-type Statements = ReturnType<typeof prepareStatements>;
+/** The prepared statements one connection runs. */
+interface Statements {
+  readonly head: Database.Statement<[string], { revision: bigint }>;
+  readonly insert: Database.Statement<[string, string, bigint, string, string]>;
+  readonly insertChunk: Database.Statement<unknown[]>;
+  readonly stream: Database.Statement<[string, bigint, number], EventRow>;
+  readonly last: Database.Statement<[string], EventRow>;
+  readonly all: Database.Statement<[bigint, number], EventRow>;
+  readonly allFrom: Database.Statement<[bigint, number], EventRow>;
+  readonly idStored: Database.Statement<[string], { stream: string }>;
+  readonly count: Database.Statement<[], { n: bigint }>;
+}
 
-function prepareStatements(db: Database.Database) {
+function prepareStatements(db: Database.Database): Statements {
   return {
     head: db.prepare<[string], { revision: bigint }>('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
     insert: db.prepare<[string, string, bigint, string, string]>(

@@ -7,7 +7,16 @@ import { formatResult, HARNESS_OPTIONS, harnessArgs, JSON_FORMAT, resultJson } f
 import { exposedGc, median, ratiosOf, runBench, summarise, type BenchSpec, type HarnessDeps, type Sample, type Variant } from '../../benchmarks/harness.js';
 
 /** A world the test drives: the clocks move only when a fake workload says so, and everything is logged. */
-const fakeWorld = () => {
+/** A clock, a CPU meter and directories the test controls, and what the harness did with them. */
+interface FakeWorld {
+  readonly deps: HarnessDeps;
+  readonly log: string[];
+  readonly live: Set<string>;
+  /** A workload that takes `wallMs` on the wall clock and `cpuMs` of CPU. */
+  spend(wallMs: number, cpuMs?: number): void;
+}
+
+const fakeWorld = (): FakeWorld => {
   let wall = 1_000;
   let cpu = 50;
   let dirs = 0;
@@ -39,7 +48,7 @@ const fakeWorld = () => {
 };
 
 /** A variant that times one section per run, taking walls[round] ms for `count` units. */
-const fixed = (world: ReturnType<typeof fakeWorld>, name: string, walls: readonly number[], count = 1_000, cpuPerWall = 1): Variant => ({
+const fixed = (world: FakeWorld, name: string, walls: readonly number[], count = 1_000, cpuPerWall = 1): Variant => ({
   name,
   run: async (ctx) => {
     world.log.push(`run ${name} ${ctx.round} in ${ctx.dir}`);

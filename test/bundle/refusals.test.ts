@@ -3,6 +3,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { cosign } from '../../src/seal/checkpoint.js';
 import { hashOf, bodyOf, type Envelope } from '../../src/seal/envelope.js';
+import type { TrustedKey } from '../../src/seal/keys.js';
 import { nodeSigner } from '../../src/seal/signers.js';
 import { verifyBundle, type VerdictBundle, type BundleVerification } from '../../src/verify.js';
 import { collected, consent, scenario, trustOf, used, withdrawn, type Scenario } from './scenarios.js';
@@ -16,7 +17,7 @@ const witnessTrust = [{ keyId: witness.keyId, publicKey: witness.publicKey }];
 describe('verify-bundle refuses a broken bundle, naming what failed', () => {
   let s: Scenario;
   let bundle: VerdictBundle;
-  const check = (b: unknown, opts: { witnesses?: typeof witnessTrust; trust?: ReturnType<typeof trustOf> } = {}): Promise<BundleVerification> =>
+  const check = (b: unknown, opts: { witnesses?: typeof witnessTrust; trust?: readonly TrustedKey[] } = {}): Promise<BundleVerification> =>
     verifyBundle(JSON.stringify(b), { trust: opts.trust ?? trustOf(s.signer), ...(opts.witnesses ? { witnesses: opts.witnesses } : {}) });
   const subjectOf = (b: Mutable) => b.streams.find((x: { stream: string }) => x.stream === 'subject-u-7');
 

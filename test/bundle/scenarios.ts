@@ -2,6 +2,7 @@
 // (each fact recorded a second after it happened), for the round-trip and refusal suites.
 import type { FactInput } from '../../src/domain/facts.js';
 import { openLedger, type Ledger } from '../../src/ledger/ledger.js';
+import type { TrustedKey } from '../../src/seal/keys.js';
 import { nodeSigner, type Signer } from '../../src/seal/signers.js';
 import type { SigningMode } from '../../src/seal/envelope.js';
 import { memoryStore } from '../../src/store/memory.js';
@@ -62,4 +63,4 @@ export const scenario = async (facts: readonly FactInput[], opts: { signing?: Si
   return { ledger, signer, judged: ids[opts.judge ?? ids.length - 1]!, ids };
 };
 
-export const trustOf = (signer: Signer) => [{ keyId: signer.keyId, publicKey: signer.publicKey }];
+export const trustOf = (signer: Signer): TrustedKey[] => [{ keyId: signer.keyId, publicKey: signer.publicKey }];

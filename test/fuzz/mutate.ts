@@ -6,13 +6,20 @@ import { mulberry32 } from '../helpers/prng.js';
  */
 
 /** The fuzz suites' generator: integers and picks over the shared seeded sequence. */
-export const prng = (seed: number) => {
+export interface Rand {
+  /** The next number in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  int(n: number): number;
+  pick<T>(xs: readonly T[]): T;
+}
+
+export const prng = (seed: number): Rand => {
   const next = mulberry32(seed);
   const int = (n: number): number => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
   return { next, int, pick };
 };
-export type Rand = ReturnType<typeof prng>;
 
 const ODD = ['\u0000', '\u001b[8m', '\n', '\r', '\u0085', '\u009b', '\u202e', '\u2066', '\u200f', '\ufeff', '\u200d', '\ud800', '\udc00', '😀', 'é', 'ﬁ', '\u0301', '\\', '"', '\u2028'];
 const ALPHABET = [...'{}[]",:\\0123456789eE+-.truefalsn xyzABC', ...ODD];

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { LedgerError } from '../../domain/errors.js';
+import type { Ledger } from '../../ledger/ledger.js';
 import { witnessCheckpoint } from '../../ledger/witness.js';
 import { loadSigner, loadTrustedKey } from '../../seal/keys.js';
 import { parse, required } from '../args.js';
@@ -19,7 +20,7 @@ export const witnessCommand = async (args: readonly string[]): Promise<number> =
   if (!values.trust?.length) throw new LedgerError('INVALID_INPUT', "--trust LOG.pub is required: the witness checks the log's signature with a key it was given");
   const logKeys = await Promise.all(values.trust.map(loadTrustedKey));
   const note = await readTextFile(file, 'checkpoint');
-  let ledger: Awaited<ReturnType<typeof openCliLedger>> | undefined;
+  let ledger: Ledger | undefined;
   try {
     const result = await witnessCheckpoint({
       note,
