@@ -1,6 +1,6 @@
 /**
  * Append and verify throughput on the embedded store (or an EventStoreDB a user points it at).
- *   npm run bench:append [-- --runs 5 --quick --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://... --only encryption]
+ *   npm run bench:append [-- --runs 5 --quick --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://... --only encryption|checkpoints]
  * 100,000 facts across 1,000 subjects in batches of 100 (one subject's facts a batch), durable
  * (synchronous=FULL). Variants, interleaved by the harness, each on a fresh store: the Ed25519
  * ceilings (sign and verify alone, the shapes the ledger uses), a raw insert of the same rows
@@ -9,7 +9,8 @@
  * With a postgres:// ledger the sealed variants run on SQLite and on PostgreSQL (a fresh schema
  * each run, dropped after it), so both columns and their ratio come from one invocation.
  * Then encryption (a key store: pseudonymous streams, AES-256-GCM per subject) against the same
- * runs without, per-event and per-batch; `--only encryption` runs just those four.
+ * runs without, per-event and per-batch; `--only encryption` runs just those four, `--only
+ * checkpoints` the two with checkpoints and the two without.
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -66,8 +67,9 @@ const F = {
   encryptedPerEvent: 'sealed + signed + encrypted, per-event',
   encryptedPerBatch: 'sealed + signed + encrypted, per-batch',
 } as const;
-if (values.only !== undefined && values.only !== 'encryption') throw new Error(`--only takes "encryption", not "${values.only}"`);
+if (values.only !== undefined && values.only !== 'encryption' && values.only !== 'checkpoints') throw new Error(`--only takes "encryption" or "checkpoints", not "${values.only}"`);
 const onlyEncryption = values.only === 'encryption';
+const onlyCheckpoints = values.only === 'checkpoints';
 
 /** A fresh store for one run: a file in the run's directory, a new PostgreSQL schema, a new ESDB prefix. */
 const freshStore = async (ctx: RunContext, target: Target, tag: string) => {
@@ -103,7 +105,7 @@ const sealed = (target: Target, signing: SigningMode, checkpointEvery?: number, 
         : encrypted ? (signing === 'per-event' ? F.encryptedPerEvent : F.encryptedPerBatch)
         : signing === 'per-event' ? F.perEvent : F.perBatch;
       await ctx.time({ figure: on(figure, target), count: total, unit: 'events' }, () => recordAll(ledger));
-      if (signing === 'per-event' && checkpointEvery === undefined && !encrypted && !onlyEncryption) {
+      if (signing === 'per-event' && checkpointEvery === undefined && !encrypted && values.only === undefined) {
         const verified = await ctx.time({ figure: on(F.replay, target), count: (r: { checked: number }) => r.checked, unit: 'events' }, () => ledger.verify());
         if (verified.findings.length > 0) throw new Error(`the benchmark ledger does not verify: ${verified.findings[0]!.code} ${verified.findings[0]!.message}`);
       }
@@ -184,14 +186,14 @@ const postgresSettings = async (): Promise<string> => {
 };
 
 const encryption: Variant[] = [sealed(targets[0]!, 'per-event', undefined, true), sealed(targets[0]!, 'per-batch', undefined, true)];
-const variants: Variant[] = onlyEncryption
-  ? [sealed(targets[0]!, 'per-event'), sealed(targets[0]!, 'per-batch'), ...encryption]
+const checkpointing: Variant[] = [sealed(targets[0]!, 'per-event', 1_000), sealed(targets[0]!, 'per-batch', 1_000)];
+const variants: Variant[] = values.only !== undefined
+  ? [sealed(targets[0]!, 'per-event'), sealed(targets[0]!, 'per-batch'), ...(onlyEncryption ? encryption : checkpointing)]
   : [
       ed25519Ceilings,
       ...(esdb ? [] : [rawVariant]),
       ...targets.flatMap((t) => [sealed(t, 'per-event'), sealed(t, 'per-batch')]),
-      sealed(targets[0]!, 'per-event', 1_000),
-      sealed(targets[0]!, 'per-batch', 1_000),
+      ...checkpointing,
       ...encryption,
     ];
 const encryptionRatios: RatioSpec[] = [
@@ -199,15 +201,18 @@ const encryptionRatios: RatioSpec[] = [
   { of: on(F.encryptedPerBatch, targets[0]!), to: on(F.perBatch, targets[0]!), label: 'encrypted / without, per-batch (target >= 0.85)' },
 ];
 
-const ratios: RatioSpec[] = onlyEncryption ? encryptionRatios : [
+const checkpointRatios: RatioSpec[] = [
+  { of: on(F.checkpoints, targets[0]!), to: on(F.perEvent, targets[0]!), label: 'checkpoint every 1,000 / without, per-event (target >= 0.95)' },
+  { of: on(F.checkpointsPerBatch, targets[0]!), to: on(F.perBatch, targets[0]!), label: 'checkpoint every 1,000 / without, per-batch (target >= 0.95)' },
+];
+const ratios: RatioSpec[] = onlyEncryption ? encryptionRatios : onlyCheckpoints ? checkpointRatios : [
   ...targets.flatMap((t): RatioSpec[] => [
     ...(esdb ? [] : [{ of: on(F.perEvent, t), to: F.raw, ceiling: true }, { of: on(F.perBatch, t), to: F.raw, ceiling: true }]),
     { of: on(F.perEvent, t), to: F.sign, ceiling: true },
     { of: on(F.replay, t), to: F.verify, ceiling: true },
   ]),
   ...(postgres ? [F.perEvent, F.perBatch, F.replay].map((f) => ({ of: on(f, 'postgres'), to: on(f, 'sqlite'), label: `${f}: PostgreSQL / SQLite` })) : []),
-  { of: on(F.checkpoints, targets[0]!), to: on(F.perEvent, targets[0]!), label: 'checkpoint every 1,000 / without, per-event (target >= 0.95)' },
-  { of: on(F.checkpointsPerBatch, targets[0]!), to: on(F.perBatch, targets[0]!), label: 'checkpoint every 1,000 / without, per-batch (target >= 0.95)' },
+  ...checkpointRatios,
   ...encryptionRatios,
 ];
 

@@ -1,6 +1,7 @@
 import { LedgerError } from '../domain/errors.js';
 import { checkedHexBytes } from '../seal/hash.js';
 import type { EventStore, Position } from '../store/port.js';
+import type { Envelope } from '../seal/envelope.js';
 import type { Placed } from './append.js';
 import { inThreadLog, trackedLog, type LogHead, type TrackedLog } from './tracked-log.js';
 
@@ -78,17 +79,35 @@ export const logTracker = (store: EventStore, first: TrackedLog = trackedLog()):
     return undefined;
   };
 
-  /** The next leaf; a CheckpointRecorded must still match the log it was signed over. */
-  const enter = (hash: Uint8Array, fact: RecordedFact, id: string, at: Position): void => {
+  /** `count` leaves from `index` now stand at the positions from `at`. */
+  const spanned = (at: Position, index: number, count: number): void => {
+    size = index + count;
+    position = at + BigInt(count - 1);
+    if (!dense) return;
+    const last = spans[spans.length - 1];
+    if (last !== undefined && at === last.position + BigInt(last.count) && index === last.index + last.count) last.count += count;
+    else spans.push({ position: at, index, count });
+  };
+
+  /** A CheckpointRecorded must still match the log it was signed over: checked before its own leaf. */
+  const checkRecorded = (fact: RecordedFact, id: string): void => {
     if (fact?.type === 'CheckpointRecorded' && typeof fact.size === 'number' && typeof fact.root === 'string') log.expectRoot(fact.size, fact.root, id);
+  };
+
+  /** The next leaf, read from the store. */
+  const enter = (hash: Uint8Array, fact: RecordedFact, id: string, at: Position): void => {
+    checkRecorded(fact, id);
     log.append(hash);
-    const index = size++;
-    if (dense) {
-      const last = spans[spans.length - 1];
-      if (last !== undefined && at === last.position + BigInt(last.count) && index === last.index + last.count) last.count++;
-      else spans.push({ position: at, index, count: 1 });
+    spanned(at, size, 1);
+  };
+
+  /** An own append's envelopes, the leaves from position `at` on: their hashes as written, one span. */
+  const enterOwn = (envelopes: readonly Envelope[], at: Position): void => {
+    for (const env of envelopes) {
+      checkRecorded(env.fact, env.id);
+      log.appendHex(env.hash);
     }
-    position = at;
+    spanned(at, size, envelopes.length);
   };
 
   /** An own append at positions the log already holds must be what the log has there. */
@@ -125,7 +144,7 @@ export const logTracker = (store: EventStore, first: TrackedLog = trackedLog()):
       if (next === undefined) return;
       pending.delete(next.start);
       pendingEnvelopes -= next.placed.envelopes.length;
-      for (const env of next.placed.envelopes) enter(checkedHexBytes(env.hash), env.fact, env.id, position + 1n);
+      if (next.placed.envelopes.length > 0) enterOwn(next.placed.envelopes, position + 1n);
     }
   };
 

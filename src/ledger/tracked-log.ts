@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { LedgerError } from '../domain/errors.js';
 import { bytesEqual } from '../seal/bytes.js';
+import { checkedHexBytes } from '../seal/hash.js';
 import { HASH_SIZE, leafHash } from '../seal/merkle.js';
 import { merkleLog } from '../seal/merkle-log.js';
 
@@ -17,6 +18,8 @@ import { merkleLog } from '../seal/merkle-log.js';
 export interface TrackedLog {
   /** Appends leaves: `hashes` holds envelope hashes (the leaves' data), 32 bytes each, back to back. */
   append(hashes: Uint8Array): void;
+  /** Appends one leaf: an envelope hash as 64 lower-case hex digits (the caller wrote it so). */
+  appendHex(hash: string): void;
   /** The recorded checkpoint `eventId` says the first `size` leaves have `root` (hex): the next leaf is that checkpoint's own. */
   expectRoot(size: number, root: string, eventId: string): void;
   /** The store placed event `eventId` (envelope hash `hash`) at `position`, which the log holds as leaf `index`. */
@@ -63,6 +66,9 @@ export const inThreadLog = (): TrackedLog => {
       if (problem !== undefined) return;
       for (let o = 0; o + HASH_SIZE <= hashes.length; o += HASH_SIZE) log.appendData(hashes.subarray(o, o + HASH_SIZE));
     },
+    appendHex(hash) {
+      if (problem === undefined) log.appendData(checkedHexBytes(hash));
+    },
     expectRoot(size, root, eventId) {
       failing(() => {
         const held = size <= log.size ? Buffer.from(log.root(size)).toString('hex') : undefined;
@@ -104,7 +110,9 @@ export const workerLog = (script: URL): TrackedLog => {
   const waiting = new Map<number, { resolve(h: LogHead): void; reject(e: Error): void }>();
   let nextId = 0;
   let stopped: LedgerError | undefined;
-  let block = new Uint8Array(POST_EVERY * HASH_SIZE);
+  // A Buffer over an ArrayBuffer of its own (never the shared pool), so it can be transferred.
+  const newBlock = (): Buffer => Buffer.from(new ArrayBuffer(POST_EVERY * HASH_SIZE));
+  let block = newBlock();
   let filled = 0;
   // Checks of leaves already given: sent after the leaves, in one message (a leaf never changes once appended).
   let expected: ExpectedLeaf[] = [];
@@ -129,8 +137,8 @@ export const workerLog = (script: URL): TrackedLog => {
   };
   const flush = (): void => {
     if (filled > 0) {
-      post({ op: 'append', hashes: block.subarray(0, filled) }, [block.buffer as ArrayBuffer]);
-      block = new Uint8Array(POST_EVERY * HASH_SIZE);
+      post({ op: 'append', hashes: new Uint8Array(block.buffer, 0, filled) }, [block.buffer as ArrayBuffer]);
+      block = newBlock();
       filled = 0;
     }
     if (expected.length > 0) {
@@ -148,6 +156,11 @@ export const workerLog = (script: URL): TrackedLog => {
         o += n;
         if (filled === block.length) flush();
       }
+    },
+    appendHex(hash) {
+      block.write(hash, filled, HASH_SIZE, 'hex');
+      filled += HASH_SIZE;
+      if (filled === block.length) flush();
     },
     expectRoot(size, root, eventId) {
       flush();
