@@ -42,13 +42,14 @@ const loads = (xs: readonly number[]): string => xs.map((x) => x.toFixed(2)).joi
 
 const figureLine = (f: FigureSummary, width: number): string => {
   const range = f.samples === 1 ? '(one sample)' : `${num(f.min)} – ${num(f.max)}`;
-  const cpu = f.kind === 'value' || f.wallMsMedian === 0 ? '' : `  wall ${num(f.wallMsMedian)} ms, CPU ${num(f.cpuMsMedian)} ms (${(f.cpuMsMedian / f.wallMsMedian).toFixed(2)} cores)`;
+  const cpu = f.kind === 'value' || f.wallMsMedian === 0 ? '' : `  wall ${num(f.wallMsMedian)} ms, CPU ${num(f.cpuMsMedian)} ms (${(f.cpuMsMedian / f.wallMsMedian).toFixed(2)} cores), main thread ${num(f.mainMsPerUnit * 1000)} µs a unit`;
   return `  ${f.figure.padEnd(width)} ${num(f.median).padStart(10)} ${f.unit.padEnd(10)} ${range.padEnd(22)} spread ${pct(f.spread).padStart(6)}${cpu}`;
 };
 
 const ratioLine = (r: RatioSummary, width: number): string => {
   const flag = r.aboveCeiling ? `  ABOVE ITS CEILING by ${pct(r.ratio - 1)}, more than the noise ${pct(r.noise)}: one of the two is mismeasured` : '';
-  return `  ${r.label.padEnd(width)} ${r.ratio.toFixed(3).padStart(7)}x  (noise ${pct(r.noise)})${flag}`;
+  const basis = r.basis === 'main thread' ? ', main-thread time a unit' : '';
+  return `  ${r.label.padEnd(width)} ${r.ratio.toFixed(3).padStart(7)}x  (noise ${pct(r.noise)}${basis})${flag}`;
 };
 
 /** The table: the machine and load, each figure's median with min – max, then the ratios of medians. */

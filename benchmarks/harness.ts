@@ -20,6 +20,12 @@ export interface Clock {
   readonly wallMs: () => number;
   /** CPU time of the process so far in ms, user + system, every thread (the thread pool included). */
   readonly cpuMs: () => number;
+  /**
+   * Time the main thread's event loop has been busy so far, in ms (event loop utilisation):
+   * what a figure bound by that one thread costs it, whatever the worker threads and the rest
+   * of the machine do meanwhile.
+   */
+  readonly mainMs: () => number;
 }
 
 export const systemClock: Clock = {
@@ -28,6 +34,7 @@ export const systemClock: Clock = {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   },
+  mainMs: () => performance.eventLoopUtilization().active,
 };
 
 /** `rate`: units per second (higher is better); `latency`: µs per unit, `duration`: ms per unit (lower is better); `value`: not timed. */
@@ -66,12 +73,17 @@ export interface Variant {
   readonly run: (ctx: RunContext) => Promise<void>;
 }
 
-/** A ratio of two figures' medians; `ceiling`: `to` bounds `of`, so above 1.0 beyond noise is flagged. */
+/**
+ * A ratio of two figures' medians; `ceiling`: `to` bounds `of`, so above 1.0 beyond noise is
+ * flagged. `basis: 'main thread'`: the ratio of what each costs the main thread a unit, `to`'s
+ * over `of`'s (so that, like a ratio of rates, below 1 means `of` costs more).
+ */
 export interface RatioSpec {
   readonly of: string;
   readonly to: string;
   readonly label?: string;
   readonly ceiling?: boolean;
+  readonly basis?: 'median' | 'main thread';
 }
 
 export interface Sample {
@@ -84,6 +96,8 @@ export interface Sample {
   /** 0 for a `value` figure. */
   readonly wallMs: number;
   readonly cpuMs: number;
+  /** The main thread's busy time in the section (0 for a `value` figure). */
+  readonly mainMs: number;
   readonly value: number;
 }
 
@@ -99,6 +113,9 @@ export interface FigureSummary {
   readonly spread: number;
   readonly wallMsMedian: number;
   readonly cpuMsMedian: number;
+  /** Median main-thread busy ms per unit of work, and its spread like the figure's. */
+  readonly mainMsPerUnit: number;
+  readonly mainSpread: number;
 }
 
 export interface RatioSummary {
@@ -108,6 +125,7 @@ export interface RatioSummary {
   readonly ratio: number;
   /** spread(of) + spread(to): how far the ratio of medians can move on this noise. */
   readonly noise: number;
+  readonly basis: 'median' | 'main thread';
   readonly ceiling: boolean;
   /** A ceiling ratio above 1 + noise: the figure beat what bounds it, so something is mismeasured. */
   readonly aboveCeiling: boolean;
@@ -242,18 +260,19 @@ const runOnce = async (variant: Variant, round: number, deps: HarnessDeps): Prom
       const kind = section.kind ?? 'rate';
       const { paused, stopwatch } = pausable(deps.clock);
       deps.gc();
-      const [cpu0, wall0] = [deps.clock.cpuMs(), deps.clock.wallMs()];
+      const [cpu0, main0, wall0] = [deps.clock.cpuMs(), deps.clock.mainMs(), deps.clock.wallMs()];
       const result = await work(stopwatch);
-      const [wall1, cpu1] = [deps.clock.wallMs(), deps.clock.cpuMs()];
+      const [wall1, main1, cpu1] = [deps.clock.wallMs(), deps.clock.mainMs(), deps.clock.cpuMs()];
       const wallMs = wall1 - wall0 - paused.wallMs;
       const cpuMs = cpu1 - cpu0 - paused.cpuMs;
+      const mainMs = Math.max(0, main1 - main0 - paused.wallMs);
       const count = countOf(section, result);
       if (!(wallMs > 0)) throw new LedgerError('INVALID_INPUT', `figure "${section.figure}": the wall clock did not advance (${wallMs} ms)`);
-      samples.push({ round, variant: variant.name, figure: section.figure, kind, unit: UNIT[kind](section.unit), count, wallMs, cpuMs, value: valueOf(kind, count, wallMs) });
+      samples.push({ round, variant: variant.name, figure: section.figure, kind, unit: UNIT[kind](section.unit), count, wallMs, cpuMs, mainMs, value: valueOf(kind, count, wallMs) });
       return result;
     },
     note(figure, value, unit) {
-      samples.push({ round, variant: variant.name, figure, kind: 'value', unit, count: 1, wallMs: 0, cpuMs: 0, value });
+      samples.push({ round, variant: variant.name, figure, kind: 'value', unit, count: 1, wallMs: 0, cpuMs: 0, mainMs: 0, value });
     },
   };
   try {
@@ -282,6 +301,8 @@ export const summarise = (samples: readonly Sample[]): FigureSummary[] => {
     const values = group.map((s) => s.value);
     const med = median(values);
     const [min, max] = [Math.min(...values), Math.max(...values)];
+    const mains = group.map((s) => s.mainMs / s.count);
+    const mainMed = median(mains);
     return {
       figure,
       kind: group[0]!.kind,
@@ -293,6 +314,8 @@ export const summarise = (samples: readonly Sample[]): FigureSummary[] => {
       spread: med === 0 ? 0 : (max - min) / Math.abs(med),
       wallMsMedian: median(group.map((s) => s.wallMs)),
       cpuMsMedian: median(group.map((s) => s.cpuMs)),
+      mainMsPerUnit: mainMed,
+      mainSpread: mainMed === 0 ? 0 : (Math.max(...mains) - Math.min(...mains)) / mainMed,
     };
   });
 };
@@ -310,9 +333,13 @@ export const ratiosOf = (figures: readonly FigureSummary[], specs: readonly Rati
     if (ceiling && (of.kind !== 'rate' || to.kind !== 'rate')) {
       throw new LedgerError('INVALID_INPUT', `ceiling ratio "${spec.of} / ${spec.to}": both figures must be rates`);
     }
-    const ratio = of.median / to.median;
-    const noise = of.spread + to.spread;
-    return { label: spec.label ?? `${spec.of} / ${spec.to}`, of: spec.of, to: spec.to, ratio, noise, ceiling, aboveCeiling: ceiling && ratio - 1 > noise };
+    const basis = spec.basis ?? 'median';
+    if (basis === 'main thread' && (of.kind === 'value' || to.kind === 'value' || of.mainMsPerUnit === 0)) {
+      throw new LedgerError('INVALID_INPUT', `main-thread ratio "${spec.of} / ${spec.to}": both figures must be timed, with main-thread time`);
+    }
+    const ratio = basis === 'median' ? of.median / to.median : to.mainMsPerUnit / of.mainMsPerUnit;
+    const noise = basis === 'median' ? of.spread + to.spread : of.mainSpread + to.mainSpread;
+    return { label: spec.label ?? `${spec.of} / ${spec.to}`, of: spec.of, to: spec.to, ratio, noise, basis, ceiling, aboveCeiling: ceiling && ratio - 1 > noise };
   });
 
 /**

@@ -13,6 +13,8 @@ const num = (x: number): string => {
   return x.toFixed(a >= 10 ? 1 : a >= 1 ? 2 : 3);
 };
 
+// Older result files carry no main-thread time: shown blank.
+const mainOf = (f: FigureSummary): string => (f.kind === 'value' || !(f.mainMsPerUnit > 0) ? '' : `${num(f.mainMsPerUnit * 1000)} µs`);
 const cores = (f: FigureSummary): string => (f.kind === 'value' || f.wallMsMedian === 0 ? '' : (f.cpuMsMedian / f.wallMsMedian).toFixed(2));
 
 export const markdownOf = (r: BenchResult): string => {
@@ -22,13 +24,13 @@ export const markdownOf = (r: BenchResult): string => {
     `${r.quick ? 'One pass (--quick)' : `${r.runs} interleaved runs of each variant`}, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, node ${m.node}, ${m.cores} cores; ` +
       `load average ${m.loadavgStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${m.loadavgEnd.map((x) => x.toFixed(2)).join(' ')} at the end.`,
     '',
-    '| figure | median | min – max | CPU / wall (cores) |',
-    '| --- | ---: | ---: | ---: |',
-    ...r.figures.map((f) => `| ${f.figure} | **${num(f.median)}** ${f.unit} | ${f.samples === 1 ? '—' : `${num(f.min)} – ${num(f.max)}`} | ${cores(f)} |`),
+    '| figure | median | min – max | CPU / wall (cores) | main thread a unit |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...r.figures.map((f) => `| ${f.figure} | **${num(f.median)}** ${f.unit} | ${f.samples === 1 ? '—' : `${num(f.min)} – ${num(f.max)}`} | ${cores(f)} | ${mainOf(f)} |`),
   ];
   if (r.ratios.length > 0) {
     lines.push('', '| ratio of medians | | noise |', '| --- | ---: | ---: |');
-    for (const x of r.ratios) lines.push(`| ${x.label} | **${x.ratio.toFixed(2)}x**${x.aboveCeiling ? ' (above its ceiling beyond the noise)' : ''} | ${(x.noise * 100).toFixed(0)}% |`);
+    for (const x of r.ratios) lines.push(`| ${x.label}${x.basis === 'main thread' ? ' (main-thread time a unit)' : ''} | **${x.ratio.toFixed(2)}x**${x.aboveCeiling ? ' (above its ceiling beyond the noise)' : ''} | ${(x.noise * 100).toFixed(0)}% |`);
   }
   return lines.join('\n');
 };

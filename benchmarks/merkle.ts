@@ -16,7 +16,7 @@ import { compactRange } from '../src/seal/compact-range.js';
 import { leafHash, nodeHash, verifyConsistency, verifyInclusion } from '../src/seal/merkle.js';
 import { merkleLog, type MerkleLog } from '../src/seal/merkle-log.js';
 import { ed25519NoteSigner, ed25519NoteVerifier, formatVerifierKey } from '../src/seal/note.js';
-import { nodeSigner, randomSeed } from '../src/seal/signers.js';
+import { nodeSigner, nodeVerifier, randomSeed } from '../src/seal/signers.js';
 import { HARNESS_OPTIONS, harnessArgs, runAndReport } from './harness-cli.js';
 import type { RatioSpec, RunContext, Variant } from './harness.js';
 
@@ -124,7 +124,8 @@ const checkpointVariant: Variant = {
     const sign = (size: number) => signCheckpoint({ origin: ORIGIN, size, root: log.root(size), extensions: [] }, [ed25519NoteSigner(ORIGIN, signer)]);
     const [latest, older] = [sign(N), sign(OLDER)];
     const proof = log.consistencyProof(OLDER, N);
-    const verifiers = [ed25519NoteVerifier(formatVerifierKey(ORIGIN, signer.publicKey))];
+    // As the ledger opens them (verify, witness): node:crypto. The bundle verifier uses WebCrypto or tweetnacl.
+    const verifiers = [ed25519NoteVerifier(formatVerifierKey(ORIGIN, signer.publicKey), nodeVerifier.verify)];
     const open = (note: string) => {
       const opened = openCheckpoint(note, { origin: ORIGIN, verifiers });
       if (!opened.ok) throw new Error(`the benchmark's checkpoint does not open: ${opened.reason}`);

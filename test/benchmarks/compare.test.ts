@@ -8,7 +8,7 @@ import { markdownOf } from '../../benchmarks/markdown.js';
 import type { BenchResult, FigureSummary } from '../../benchmarks/harness.js';
 
 const fig = (figure: string, median: number, kind: FigureSummary['kind'] = 'rate'): FigureSummary => ({
-  figure, kind, unit: kind === 'value' ? 'hashes' : 'events/s', samples: 5, min: median, median, max: median, spread: 0, wallMsMedian: 1, cpuMsMedian: 1,
+  figure, kind, unit: kind === 'value' ? 'hashes' : 'events/s', samples: 5, min: median, median, max: median, spread: 0, wallMsMedian: 1, cpuMsMedian: 1, mainMsPerUnit: 0.001, mainSpread: 0,
 });
 const result = (figures: FigureSummary[], load = [0.1, 0.2, 0.3], benchmark = 'bench:append'): BenchResult => ({
   benchmark, description: '', command: [], startedAt: '2026-12-03T12:00:00.000Z', runs: 5, quick: false,
@@ -50,15 +50,19 @@ describe('comparing two benchmark runs', () => {
 describe('the README tables', () => {
   it('are made from one result: the npm command, the load, each median with min – max, the ratios, a ceiling beaten flagged', () => {
     const r = {
-      ...result([{ ...fig('per-event', 30_000), min: 28_000, max: 31_000, wallMsMedian: 1_000, cpuMsMedian: 1_500 }, fig('proof size', 20, 'value')], [2.5, 1.25, 0.5]),
+      ...result([{ ...fig('per-event', 30_000), min: 28_000, max: 31_000, wallMsMedian: 1_000, cpuMsMedian: 1_500, mainMsPerUnit: 0.025 }, fig('proof size', 20, 'value')], [2.5, 1.25, 0.5]),
       command: ['dist/benchmarks/append.js', '--runs', '5'],
-      ratios: [{ label: 'per-event / sign', of: 'per-event', to: 'sign', ratio: 1.3, noise: 0.1, ceiling: true, aboveCeiling: true }],
+      ratios: [
+        { label: 'per-event / sign', of: 'per-event', to: 'sign', ratio: 1.3, noise: 0.1, basis: 'median', ceiling: true, aboveCeiling: true },
+        { label: 'per-event / other', of: 'per-event', to: 'other', ratio: 0.96, noise: 0.05, basis: 'main thread', ceiling: false, aboveCeiling: false },
+      ],
     };
     const md = markdownOf(r).split('\n');
     expect(md[0]).toBe('`npm run bench:append -- --runs 5` — .');
     expect(md[1]).toMatch(/^5 interleaved runs of each variant, 2026-12-03 12:00 UTC, node v20, 2 cores; load average 2\.50 1\.25 0\.50 at the start/);
-    expect(md).toContain('| per-event | **30,000** events/s | 28,000 – 31,000 | 1.50 |');
-    expect(md).toContain('| proof size | **20.0** hashes | 20.0 – 20.0 |  |');
+    expect(md).toContain('| per-event | **30,000** events/s | 28,000 – 31,000 | 1.50 | 25.0 µs |');
+    expect(md).toContain('| proof size | **20.0** hashes | 20.0 – 20.0 |  |  |');
     expect(md).toContain('| per-event / sign | **1.30x** (above its ceiling beyond the noise) | 10% |');
+    expect(md).toContain('| per-event / other (main-thread time a unit) | **0.96x** | 5% |');
   });
 });

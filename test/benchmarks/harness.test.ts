@@ -12,18 +12,19 @@ interface FakeWorld {
   readonly deps: HarnessDeps;
   readonly log: string[];
   readonly live: Set<string>;
-  /** A workload that takes `wallMs` on the wall clock and `cpuMs` of CPU. */
-  spend(wallMs: number, cpuMs?: number): void;
+  /** A workload that takes `wallMs` on the wall clock, `cpuMs` of CPU and `mainMs` of the main thread. */
+  spend(wallMs: number, cpuMs?: number, mainMs?: number): void;
 }
 
 const fakeWorld = (): FakeWorld => {
   let wall = 1_000;
   let cpu = 50;
+  let main = 20;
   let dirs = 0;
   const log: string[] = [];
   const live = new Set<string>();
   const deps: HarnessDeps = {
-    clock: { wallMs: () => wall, cpuMs: () => cpu },
+    clock: { wallMs: () => wall, cpuMs: () => cpu, mainMs: () => main },
     gc: () => log.push('gc'),
     loadavg: () => [0.25, 0.5, 0.75],
     now: () => new Date('2026-12-03T12:00:00Z'),
@@ -40,9 +41,10 @@ const fakeWorld = (): FakeWorld => {
     settle: () => log.push('sync'),
   };
   /** A workload that takes `wallMs` on the wall clock and `cpuMs` of CPU. */
-  const spend = (wallMs: number, cpuMs = wallMs) => {
+  const spend = (wallMs: number, cpuMs = wallMs, mainMs = wallMs) => {
     wall += wallMs;
     cpu += cpuMs;
+    main += mainMs;
   };
   return { deps, log, live, spend };
 };
@@ -139,6 +141,30 @@ describe('the benchmark harness', () => {
     expect(r.ratios[0]!.aboveCeiling).toBe(false);
   });
 
+  it('takes a main-thread ratio from each figure’s median main-thread time a unit, and refuses one on a figure that is not timed', async () => {
+    const w = fakeWorld();
+    // Both take the same wall time; B keeps the main thread busy 80 ms a run of 1,000 units, A 100 ms.
+    const mainBound = (name: string, mainMs: readonly number[]): Variant => ({
+      name,
+      run: async (ctx) => {
+        await ctx.time({ figure: name, count: 1_000, unit: 'events' }, () => w.spend(200, 300, mainMs[ctx.round]!));
+        ctx.note(`${name} size`, 1, 'hashes');
+      },
+    });
+    const r = await runBench(spec([mainBound('A', [100, 100, 300]), mainBound('B', [80, 20, 80])], {
+      ratios: [{ of: 'A', to: 'B', basis: 'main thread' }, { of: 'A', to: 'B' }],
+    }), w.deps);
+    const a = r.figures.find((f) => f.figure === 'A')!;
+    expect(a.mainMsPerUnit).toBeCloseTo(0.1);
+    expect(a.mainSpread).toBeCloseTo(2); // (0.3 − 0.1) / 0.1
+    const [main, wall] = r.ratios;
+    expect(main).toMatchObject({ basis: 'main thread' });
+    expect(main!.ratio).toBeCloseTo(0.8); // B's 0.08 ms a unit over A's 0.1
+    expect(wall).toMatchObject({ basis: 'median', ratio: 1 });
+    expect(formatResult(r)).toContain('main-thread time a unit');
+    expect(() => ratiosOf(r.figures, [{ of: 'A size', to: 'B', basis: 'main thread' }])).toThrow(/both figures must be timed/);
+  });
+
   it('flags a figure above its ceiling by more than the noise, and only then', async () => {
     const w = fakeWorld();
     // "fast" is 1.25x "ceiling"; each spreads 2%: noise 4%, so flagged. "noisy" is 1.05x within its 20%.
@@ -189,7 +215,7 @@ describe('the benchmark harness', () => {
     expect(typeof json.machine.cores).toBe('number');
     expect(json.samples).toHaveLength(4);
     expect(json.samples.map((s) => `${s.variant}${s.round}`)).toEqual(['A0', 'B0', 'B1', 'A1']);
-    for (const s of json.samples) expect(Object.keys(s).sort()).toEqual(['count', 'cpuMs', 'figure', 'kind', 'round', 'unit', 'value', 'variant', 'wallMs']);
+    for (const s of json.samples) expect(Object.keys(s).sort()).toEqual(['count', 'cpuMs', 'figure', 'kind', 'mainMs', 'round', 'unit', 'value', 'variant', 'wallMs']);
     expect((json.figures as unknown[]).length).toBe(2);
     expect((json.ratios as { ratio: number }[])[0]!.ratio).toBe(7_500 / 20_000);
   });
