@@ -53,7 +53,7 @@ export const canonicalTime = (s: string): string => {
   return `${m[1]}${fraction ? '.' + fraction : ''}Z`;
 };
 
-// A sealed fact (explain's `fact`) is quoted as it was sealed, its `at` as the writer gave it.
+// A recorded fact (explain's `fact`) is quoted as recorded (sealed, or opened), its `at` as the writer gave it.
 const withCanonicalTimes = (v: unknown): unknown => {
   if (typeof v === 'string') return canonicalTime(v);
   if (Array.isArray(v)) return v.map(withCanonicalTimes);

@@ -26,6 +26,8 @@ export interface Sealer {
   afterRecorded(pending: readonly Pending[]): Promise<void>;
   /** The subject's facts opened: tag and pseudonym → clear value, and whether the subject is erased. */
   revealer(subject: string): Promise<Revealer>;
+  /** The same for a subject known only by its pseudonym (a stored fact's): its id is learned from its facts. */
+  revealerOf(pseudonym: string): Promise<Revealer>;
   /** Every fact of the log that still opens: for the operator's audit, erased subjects left as pseudonyms. */
   revealAll(): Promise<Revealer>;
 }
@@ -76,6 +78,7 @@ const clearSealer: Sealer = {
   sameFact: async (env, p) => canonicalize(env.fact) === canonicalize(p.fact),
   afterRecorded: async () => undefined,
   revealer: async (s) => ({ pseudonym: s, erased: false, reveal: (v) => v }),
+  revealerOf: async (p) => ({ pseudonym: p, erased: false, reveal: (v) => v }),
   revealAll: async () => ({ pseudonym: '', erased: false, reveal: (v) => v }),
 };
 
@@ -152,6 +155,24 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
     for (const [s, name] of pseudonyms) if (name === p) pseudonyms.delete(s);
   };
 
+  /** A subject's stream opened; `subject`, when known, names its pseudonym before any fact does. */
+  const subjectRevealer = async (p: string, subject: string | undefined): Promise<Revealer> => {
+    const stream = streamOfSubject(p);
+    const erased = await erasedKeysIn(store, stream);
+    if (erased.any) {
+      forget(p);
+      return { pseudonym: p, erased: true, reveal: (v) => v };
+    }
+    const swaps = new Map<string, string>(subject === undefined ? [] : [[p, subject]]);
+    for await (const ev of store.readStream(stream)) {
+      const env = decodeEnvelope(ev.data);
+      if (E.isLeft(env)) continue;
+      const original = await opened(env.right, erased.keys);
+      if (original !== undefined) learn(swaps, env.right.fact, original);
+    }
+    return { pseudonym: p, erased: false, reveal: revealWith(swaps) };
+  };
+
   return {
     active: true,
     pseudonym,
@@ -184,23 +205,8 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
         forget(p.fact.subject);
       }
     },
-    async revealer(subject) {
-      const p = await pseudonym(subject);
-      const stream = streamOfSubject(p);
-      const erased = await erasedKeysIn(store, stream);
-      if (erased.any) {
-        forget(p);
-        return { pseudonym: p, erased: true, reveal: (v) => v };
-      }
-      const swaps = new Map<string, string>([[p, subject]]);
-      for await (const ev of store.readStream(stream)) {
-        const env = decodeEnvelope(ev.data);
-        if (E.isLeft(env)) continue;
-        const original = await opened(env.right, erased.keys);
-        if (original !== undefined) learn(swaps, env.right.fact, original);
-      }
-      return { pseudonym: p, erased: false, reveal: revealWith(swaps) };
-    },
+    revealer: async (subject) => subjectRevealer(await pseudonym(subject), subject),
+    revealerOf: (p) => subjectRevealer(p, undefined),
     async revealAll() {
       // Two passes: an erasure is recorded after the facts it erases, and none of those may open.
       const erased = new Set<string>();

@@ -53,6 +53,11 @@ describe.skipIf(!built)('privacy-ledger erase', () => {
     const checkpoint = join(dir, 'before.cp');
     expect(run(['checkpoint', '--ledger', ledger, '--key', key, '--out', checkpoint]).status).toBe(0);
     const auditBefore = run(['audit', '--ledger', ledger, '--at', at(20), '--json']);
+    // explain shows the fact opened while the key exists: the subject's id and its free text.
+    const useId = (JSON.parse(auditBefore.stdout) as { uses: { eventId: string; subject: string }[] }).uses.find((u) => u.subject === SUBJECT)!.eventId;
+    const explainedBefore = run(['explain', '--ledger', ledger, '--event', useId, '--at', at(20), '--json']);
+    expect(JSON.parse(explainedBefore.stdout).fact).toMatchObject({ subject: SUBJECT, actor: PLANTED[4] });
+    expect(explainedBefore.stdout).not.toMatch(/sealed:|"subject": "ps-/);
     outputs.length = 0;
 
     const erased = run(['erase', '--ledger', ledger, '--subject', SUBJECT, '--key', key, '--json']);
@@ -70,6 +75,9 @@ describe.skipIf(!built)('privacy-ledger erase', () => {
     const report = run(['report', '--ledger', ledger, '--subject', SUBJECT, '--at', at(20), '--json']);
     expect(JSON.parse(report.stdout)).toMatchObject({ subject: pseudonym, erased: expect.any(String) });
     expect(run(['report', '--ledger', ledger, '--subject', SUBJECT, '--at', at(20)]).stdout).toMatch(/erased/);
+    const explained = run(['explain', '--ledger', ledger, '--event', useId, '--at', at(20), '--json']);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ erased: true, fact: { subject: pseudonym } });
+    expect(run(['explain', '--ledger', ledger, '--event', useId, '--at', at(20)]).stdout).toContain('its subject was erased');
 
     const everything = [outputs.join('\n'), filesOf('ledger.db')].join('\n');
     for (const s of PLANTED) expect(everything.includes(s), `"${s}" is still somewhere`).toBe(false);
