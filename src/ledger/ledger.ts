@@ -237,10 +237,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const verify = async (opts: VerifyOptions = {}): Promise<VerifyResult> => (await replay(opts, undefined)).result;
 
   const audit = async (opts: AuditOptions = {}): Promise<AuditResult> => {
-    const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false });
+    // Judged on sealed facts; shown with what the key store can still open (erased subjects stay
+    // pseudonyms), learned from the envelopes as the verified pass reads them.
+    const collecting = sealing.active && opts.reveal !== false ? sealing.collector() : undefined;
+    const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false }, collecting && ((env) => collecting.see(env)));
     const report = complianceReport(state, opts.at ?? clock());
-    // Judged on sealed facts; shown with what the key store can still open (erased subjects stay pseudonyms).
-    const reveal = sealing.active && opts.reveal !== false ? (await sealing.revealAll()).reveal : <T>(v: T): T => v;
+    const reveal = collecting === undefined ? <T>(v: T): T => v : collecting.revealer().reveal;
     return { integrity: result, report: reveal(report), state, reveal };
   };
 
