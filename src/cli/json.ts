@@ -5,6 +5,7 @@ import { RULE_CATALOGUE } from '../projection/rules-catalogue.js';
 import type { ErasureDue } from '../projection/rules-retention.js';
 import type { RegisteredKey } from '../ledger/key-registry.js';
 import type { Explanation } from '../ledger/explain.js';
+import type { Erasure } from '../ledger/erase.js';
 
 /**
  * The JSON every command prints is an interface: each document names its `schemaVersion`
@@ -84,6 +85,10 @@ export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
 
 
 export const keysJson = (ledger: string, keys: readonly RegisteredKey[]) => document('keys', ledger, { keys });
+
+/** What an erasure did, the subject named by its pseudonym only. */
+export const eraseJson = (ledger: string, e: Erasure) =>
+  document('erase', ledger, { pseudonym: e.pseudonym, eventId: e.recorded.id, destroyedKeys: e.destroyedKeys });
 
 export const explainJson = (ledger: string, e: Explanation) => {
   const { integrity, ...rest } = e;
