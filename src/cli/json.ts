@@ -5,6 +5,7 @@ import { RULE_CATALOGUE } from '../projection/rules-catalogue.js';
 import type { ErasureDue } from '../projection/rules-retention.js';
 import type { RegisteredKey } from '../ledger/key-registry.js';
 import type { Explanation } from '../ledger/explain.js';
+import type { Erasure } from '../ledger/erase.js';
 
 /**
  * The JSON every command prints is an interface: each document names its `schemaVersion`
@@ -53,7 +54,7 @@ export const canonicalTime = (s: string): string => {
   return `${m[1]}${fraction ? '.' + fraction : ''}Z`;
 };
 
-// A sealed fact (explain's `fact`) is quoted as it was sealed, its `at` as the writer gave it.
+// A recorded fact (explain's `fact`) is quoted as recorded (sealed, or opened), its `at` as the writer gave it.
 const withCanonicalTimes = (v: unknown): unknown => {
   if (typeof v === 'string') return canonicalTime(v);
   if (Array.isArray(v)) return v.map(withCanonicalTimes);
@@ -84,6 +85,10 @@ export const reportJson = (integrity: VerifyResult, report: SubjectReport) =>
 
 
 export const keysJson = (ledger: string, keys: readonly RegisteredKey[]) => document('keys', ledger, { keys });
+
+/** What an erasure did, the subject named by its pseudonym only. */
+export const eraseJson = (ledger: string, e: Erasure) =>
+  document('erase', ledger, { pseudonym: e.pseudonym, eventId: e.recorded.id, destroyedKeys: e.destroyedKeys });
 
 export const explainJson = (ledger: string, e: Explanation) => {
   const { integrity, ...rest } = e;

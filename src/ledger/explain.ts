@@ -1,15 +1,15 @@
 import { LedgerError } from '../domain/errors.js';
 import type { Fact, FactType } from '../domain/facts.js';
 import { isUuid } from '../domain/ids.js';
-import type { Policy } from '../domain/policy.js';
 import type { Envelope } from '../seal/envelope.js';
-import type { TrustedKey } from '../seal/keys.js';
-import { integrityChecker, type IntegrityFinding } from '../seal/verify.js';
-import type { EventStore } from '../store/port.js';
-import { applyCompliance, initialComplianceState } from '../projection/compliance.js';
+import { sealingSubjectOf } from '../seal/fact-sealing.js';
+import type { IntegrityFinding } from '../seal/verify.js';
+import type { ComplianceState } from '../projection/compliance-state.js';
 import { complianceReport } from '../projection/compliance-report.js';
 import type { Obligation, ProofRef, UseBasis, Verdict, Violation, ViolationCode } from '../projection/compliance-types.js';
 import { BASIS_TEXT, ruleOf, rulesJudging } from '../projection/rules-catalogue.js';
+import type { Revealer, Sealer } from './sealer.js';
+import type { VerifyResult } from './verified-view.js';
 
 /** A rule that judges a fact: its code and what it says. */
 export interface RuleRef {
@@ -31,8 +31,14 @@ export interface Explanation {
   readonly recordedAt: string;
   readonly keyId: string;
   readonly hash: string;
+  /** The fact, opened where the key store holds its subject's key; as sealed (pseudonyms, tags) otherwise. */
   readonly fact: Fact;
-  /** `unjudged`: no rule judges facts of this type (a collection, a consent, a notice, …). */
+  /** Present when the fact's subject was erased: nothing of it can be opened, and the fact is shown as sealed. */
+  readonly erased?: true;
+  /**
+   * `unjudged`: no rule judges facts of this type (a collection, a consent, a notice, …), or the
+   * event itself does not verify (see `integrity`): like verify and audit, no verdict rests on it.
+   */
   readonly verdict: 'ok' | 'violation' | 'unjudged';
   /** For a lawful use: its basis; for a lawful disclosure: its reason. */
   readonly basis?: string;
@@ -50,55 +56,77 @@ export interface Explanation {
 }
 
 export interface ExplainSource {
-  readonly store: EventStore;
-  readonly policy: Policy;
-  readonly trust?: readonly TrustedKey[];
+  readonly store: { readonly name: string };
+  /**
+   * The ledger's one verified pass from the log's first row, keeping every verdict, as audit
+   * makes it; `onRead` is told of every envelope read.
+   */
+  readonly replay: (onRead: (env: Envelope) => void) => Promise<{ readonly result: VerifyResult; readonly state: ComplianceState }>;
+  /** Opens a subject's facts for showing (with a key store). */
+  readonly sealing: Pick<Sealer, 'active' | 'revealerOf'>;
 }
+
+/** The pseudonyms a stored fact names its subjects by. */
+const subjectsOf = (f: Fact): string[] => {
+  if (f.type === 'IncidentDetected' || f.type === 'IncidentSubjectsNotified') return [...f.subjects];
+  const owner = sealingSubjectOf(f);
+  return owner === undefined ? [] : [owner];
+};
+
+/** What the key store opens of the fact's subjects; `erased` when its one subject was erased. */
+const openedBy = async (sealing: ExplainSource['sealing'], fact: Fact): Promise<{ erased: boolean; reveal: Revealer['reveal'] }> => {
+  if (!sealing.active) return { erased: false, reveal: (v) => v };
+  const revealers = await Promise.all(subjectsOf(fact).map((p) => sealing.revealerOf(p)));
+  // An erased subject's revealer opens nothing: it stays its pseudonym.
+  return {
+    erased: revealers.length === 1 && revealers[0]!.erased,
+    reveal: <T>(v: T): T => revealers.reduce((x, r) => r.reveal(x), v),
+  };
+};
 
 const rulesFor = (type: FactType): RuleRef[] => rulesJudging(type).map((r) => ({ code: r.code, text: r.text }));
 
 /**
- * Explains one event: one pass over the store that verifies every event and folds the
- * compliance view keeping every verdict, so a lawful use grouped with others in an audit
- * still has its own verdict and proof here. Deadlines are judged at `at`.
+ * Explains one event: the same verified pass over the store that verify and audit make, folding
+ * the compliance view keeping every verdict, so a lawful use grouped with others in an audit
+ * still has its own verdict and proof here. Deadlines are judged at `at`. With a key store the
+ * fact and what is said of it are shown opened, unless its subject was erased.
  */
-export const explainEvent = async ({ store, policy, trust }: ExplainSource, eventId: string, at: string | Date): Promise<Explanation> => {
+export const explainEvent = async ({ store, replay, sealing }: ExplainSource, eventId: string, at: string | Date): Promise<Explanation> => {
   if (!isUuid(eventId)) throw new LedgerError('INVALID_INPUT', `an event id is a UUID, not "${eventId}"`, { eventId });
   const wanted = eventId.toLowerCase();
-  const state = initialComplianceState({ defaultPolicy: policy, keepEveryVerdict: true });
-  const checker = integrityChecker({ trust: trust ?? [] });
   let found: Envelope | undefined;
-  for await (const ev of store.readAll()) {
-    const env = await checker.check(ev);
-    if (!env) continue;
+  const { result, state } = await replay((env) => {
     if (env.id.toLowerCase() === wanted) found = env;
-    applyCompliance(state, env);
-  }
-  const findings = await checker.finish();
+  });
   if (!found) throw new LedgerError('EVENT_NOT_FOUND', `no event ${eventId} in ${store.name}`, { eventId });
+  const event: Envelope = found;
   const report = complianceReport(state, at);
   const mine = (v: { eventId: string }) => v.eventId.toLowerCase() === wanted;
   const verdict: Verdict | undefined = [...report.uses, ...report.accesses, ...report.disclosures].find(mine);
   const violations = report.violations.filter(mine).map((v) => ({ ...v, rule: ruleOf(v.code).text }));
-  const rules = rulesFor(found.fact.type);
+  const rules = rulesFor(event.fact.type);
+  // An event with a finding is never folded: it has no verdict, as in the audit.
+  const folded = !result.findings.some((f) => f.eventId.toLowerCase() === wanted);
   const basis = violations.length === 0 ? verdict?.basis : undefined;
   const basisText = basis !== undefined && basis in BASIS_TEXT ? BASIS_TEXT[basis as UseBasis] : basis !== undefined ? `disclosed for a lawful reason of the policy: ${basis}` : undefined;
+  const opened = await openedBy(sealing, event.fact);
   return {
-    eventId: found.id,
-    type: found.fact.type,
-    stream: found.stream,
-    revision: found.revision,
-    recordedAt: found.recordedAt,
-    keyId: found.keyId,
-    hash: found.hash,
-    fact: found.fact,
-    verdict: violations.length > 0 ? 'violation' : rules.length === 0 ? 'unjudged' : 'ok',
+    eventId: event.id,
+    type: event.fact.type,
+    stream: event.stream,
+    revision: event.revision,
+    recordedAt: event.recordedAt,
+    keyId: event.keyId,
+    hash: event.hash,
+    fact: opened.reveal(event.fact),
+    ...(opened.erased ? { erased: true as const } : {}),
+    verdict: violations.length > 0 ? 'violation' : rules.length === 0 || !folded ? 'unjudged' : 'ok',
     ...(basis === undefined ? {} : { basis, basisText: basisText! }),
     proof: violations.length === 0 ? verdict?.proof ?? [] : [],
-    violations,
+    violations: opened.reveal(violations),
     rules,
-    obligations: report.obligations.filter(mine),
-    integrity: { checked: checker.checked, findings },
+    obligations: opened.reveal(report.obligations.filter(mine)),
+    integrity: { checked: result.checked, findings: result.findings },
   };
 };
-

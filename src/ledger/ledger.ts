@@ -21,7 +21,7 @@ import { checkOrigin, newOrigin, readIdentity } from './identity.js';
 import { autoCheckpoints, rideAlong, type AutoCheckpointOptions } from './auto-checkpoint.js';
 import { signCheckpoint } from './log-checkpoints.js';
 import { logTracker, type LogTracker } from './log-tracker.js';
-import { verifiedView, type VerifiedView, type VerifyResult } from './verified-view.js';
+import { verifiedView, type VerifiedView, type VerifiedViewOptions, type VerifyResult } from './verified-view.js';
 import { sealer } from './sealer.js';
 import { eraseWith, type Erasure } from './erase.js';
 import type { KeyStore } from '../store/key-store.js';
@@ -215,8 +215,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
     checkpoints: { surface: () => auto.surface(), recorded: (n) => auto.recorded(n) },
   });
 
-  /** One full verified pass over the store, from its first row. */
-  const replay = async (opts: VerifyOptions, complianceOptions: Partial<ComplianceOptions> | undefined): Promise<{ result: VerifyResult; state: ComplianceState }> => {
+  /** One full verified pass over the store, from its first row; `onRead` is told of every envelope read. */
+  const replay = async (
+    opts: VerifyOptions,
+    complianceOptions: Partial<ComplianceOptions> | undefined,
+    onRead?: VerifiedViewOptions['onRead'],
+  ): Promise<{ result: VerifyResult; state: ComplianceState }> => {
     const view = verifiedView({
       ...viewOptions,
       ...(identity === undefined ? {} : { ledger: identity }),
@@ -224,6 +228,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
       witnesses: opts.witnesses ?? [],
       fold: complianceOptions !== undefined,
       compliance: complianceOptions ?? compliance,
+      ...(onRead === undefined ? {} : { onRead }),
     });
     await view.catchUp(opts.onProgress);
     return { result: await view.finish(), state: view.state };
@@ -232,10 +237,12 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
   const verify = async (opts: VerifyOptions = {}): Promise<VerifyResult> => (await replay(opts, undefined)).result;
 
   const audit = async (opts: AuditOptions = {}): Promise<AuditResult> => {
-    const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false });
+    // Judged on sealed facts; shown with what the key store can still open (erased subjects stay
+    // pseudonyms), learned from the envelopes as the verified pass reads them.
+    const collecting = sealing.active && opts.reveal !== false ? sealing.collector() : undefined;
+    const { result, state } = await replay(opts, { ...compliance, keepEveryVerdict: opts.keepEveryVerdict ?? false }, collecting && ((env) => collecting.see(env)));
     const report = complianceReport(state, opts.at ?? clock());
-    // Judged on sealed facts; shown with what the key store can still open (erased subjects stay pseudonyms).
-    const reveal = sealing.active && opts.reveal !== false ? (await sealing.revealAll()).reveal : <T>(v: T): T => v;
+    const reveal = collecting === undefined ? <T>(v: T): T => v : collecting.revealer().reveal;
     return { integrity: result, report: reveal(report), state, reveal };
   };
 
@@ -290,7 +297,7 @@ export const openLedger = async (options: LedgerOptions): Promise<Ledger> => {
 
   /** One event explained: its verdict, basis, proof and the rules that judge it, deadlines judged at `at`. */
   const explain = (eventId: string, at: string | Date = clock()): Promise<Explanation> =>
-    explainEvent({ store, policy: options.policy ?? seedPolicy, trust: options.trust ?? [] }, eventId, at);
+    explainEvent({ store, replay: (onRead) => replay({}, { ...compliance, keepEveryVerdict: true }, onRead), sealing }, eventId, at);
 
   const prove = async (eventId: string, proveOptions: ProveOptions = {}): Promise<VerdictBundle> => {
     const source = { store, policy: options.policy ?? seedPolicy, trust: options.trust ?? [], clock, ...(options.clockToleranceMs === undefined ? {} : { clockToleranceMs: options.clockToleranceMs }) };

@@ -26,8 +26,23 @@ export interface Sealer {
   afterRecorded(pending: readonly Pending[]): Promise<void>;
   /** The subject's facts opened: tag and pseudonym → clear value, and whether the subject is erased. */
   revealer(subject: string): Promise<Revealer>;
-  /** Every fact of the log that still opens: for the operator's audit, erased subjects left as pseudonyms. */
+  /** The same for a subject known only by its pseudonym (a stored fact's): its id is learned from its facts. */
+  revealerOf(pseudonym: string): Promise<Revealer>;
+  /** Every fact of the log that still opens, in one pass of its own: erased subjects left as pseudonyms. */
   revealAll(): Promise<Revealer>;
+  /** The same, gathered from the envelopes a pass the caller makes anyway reads (audit's verified pass). */
+  collector(): RevealCollector;
+}
+
+/** What the key store opens, learned envelope by envelope as one pass over the log reads them. */
+export interface RevealCollector {
+  /** Each envelope read, in store order, whatever its findings; a promise returned must be awaited before the next. */
+  see(env: Envelope): Promise<void> | undefined;
+  /**
+   * Everything seen that opens, less what was sealed under any key a SubjectErased seen names:
+   * an erasure is recorded after the facts it erases, so those are dropped only at the end.
+   */
+  revealer(): Revealer;
 }
 
 export interface Revealer {
@@ -76,7 +91,9 @@ const clearSealer: Sealer = {
   sameFact: async (env, p) => canonicalize(env.fact) === canonicalize(p.fact),
   afterRecorded: async () => undefined,
   revealer: async (s) => ({ pseudonym: s, erased: false, reveal: (v) => v }),
+  revealerOf: async (p) => ({ pseudonym: p, erased: false, reveal: (v) => v }),
   revealAll: async () => ({ pseudonym: '', erased: false, reveal: (v) => v }),
+  collector: () => ({ see: () => undefined, revealer: () => ({ pseudonym: '', erased: false, reveal: (v) => v }) }),
 };
 
 /** Records what each pseudonym and tag of an opened fact stands for. */
@@ -152,6 +169,57 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
     for (const [s, name] of pseudonyms) if (name === p) pseudonyms.delete(s);
   };
 
+  /** A subject's stream opened; `subject`, when known, names its pseudonym before any fact does. */
+  const subjectRevealer = async (p: string, subject: string | undefined): Promise<Revealer> => {
+    const stream = streamOfSubject(p);
+    const erased = await erasedKeysIn(store, stream);
+    if (erased.any) {
+      forget(p);
+      return { pseudonym: p, erased: true, reveal: (v) => v };
+    }
+    const swaps = new Map<string, string>(subject === undefined ? [] : [[p, subject]]);
+    for await (const ev of store.readStream(stream)) {
+      const env = decodeEnvelope(ev.data);
+      if (E.isLeft(env)) continue;
+      const original = await opened(env.right, erased.keys);
+      if (original !== undefined) learn(swaps, env.right.fact, original);
+    }
+    return { pseudonym: p, erased: false, reveal: revealWith(swaps) };
+  };
+
+  const collector = (): RevealCollector => {
+    const erased = new Set<string>();
+    // Swaps by the key that opened them, so that an erasure seen later drops them all.
+    const byKey = new Map<string, Map<string, string>>();
+    const keyOf = new Map<string, DataKey | undefined>();
+    const learnFrom = async (env: Envelope, id: string): Promise<void> => {
+      if (!keyOf.has(id)) keyOf.set(id, await keyStore.keyById(id));
+      const key = keyOf.get(id);
+      const original = key === undefined ? undefined : unsealFact(env.fact, env.sealed!, key, env.id);
+      if (original === undefined) return;
+      let swaps = byKey.get(id);
+      if (swaps === undefined) byKey.set(id, (swaps = new Map()));
+      learn(swaps, env.fact, original);
+    };
+    return {
+      see(env) {
+        if (env.fact.type === 'SubjectErased') {
+          for (const k of env.fact.dataKeys ?? []) erased.add(k);
+          return undefined;
+        }
+        if (env.sealed === undefined || erased.has(env.sealed.key)) return undefined;
+        return learnFrom(env, env.sealed.key);
+      },
+      revealer() {
+        const swaps = new Map<string, string>();
+        for (const [id, learned] of byKey) if (!erased.has(id)) for (const [token, clear] of learned) swaps.set(token, clear);
+        byKey.clear();
+        keyOf.clear();
+        return { pseudonym: '', erased: false, reveal: revealWith(swaps) };
+      },
+    };
+  };
+
   return {
     active: true,
     pseudonym,
@@ -184,44 +252,16 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
         forget(p.fact.subject);
       }
     },
-    async revealer(subject) {
-      const p = await pseudonym(subject);
-      const stream = streamOfSubject(p);
-      const erased = await erasedKeysIn(store, stream);
-      if (erased.any) {
-        forget(p);
-        return { pseudonym: p, erased: true, reveal: (v) => v };
-      }
-      const swaps = new Map<string, string>([[p, subject]]);
-      for await (const ev of store.readStream(stream)) {
-        const env = decodeEnvelope(ev.data);
-        if (E.isLeft(env)) continue;
-        const original = await opened(env.right, erased.keys);
-        if (original !== undefined) learn(swaps, env.right.fact, original);
-      }
-      return { pseudonym: p, erased: false, reveal: revealWith(swaps) };
-    },
+    revealer: async (subject) => subjectRevealer(await pseudonym(subject), subject),
+    revealerOf: (p) => subjectRevealer(p, undefined),
     async revealAll() {
-      // Two passes: an erasure is recorded after the facts it erases, and none of those may open.
-      const erased = new Set<string>();
-      for await (const ev of store.readAll()) {
-        if (ev.type !== 'SubjectErased') continue;
-        const env = decodeEnvelope(ev.data);
-        if (E.isRight(env) && env.right.fact.type === 'SubjectErased') for (const k of env.right.fact.dataKeys ?? []) erased.add(k);
-      }
-      const swaps = new Map<string, string>();
-      const byId = new Map<string, DataKey | undefined>();
+      const collecting = collector();
       for await (const ev of store.readAll()) {
         const env = decodeEnvelope(ev.data);
-        if (E.isLeft(env) || env.right.sealed === undefined || erased.has(env.right.sealed.key)) continue;
-        const id = env.right.sealed.key;
-        if (!byId.has(id)) byId.set(id, await keyStore.keyById(id));
-        const key = byId.get(id);
-        const original = key === undefined ? undefined : unsealFact(env.right.fact, env.right.sealed, key, env.right.id);
-        if (original !== undefined) learn(swaps, env.right.fact, original);
+        if (E.isRight(env)) await collecting.see(env.right);
       }
-      byId.clear();
-      return { pseudonym: '', erased: false, reveal: revealWith(swaps) };
+      return collecting.revealer();
     },
+    collector,
   };
 };

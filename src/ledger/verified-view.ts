@@ -25,6 +25,12 @@ export interface VerifiedViewOptions {
   readonly fold?: boolean;
   /** Called with the state just before each envelope is folded into it (record() takes verdicts there). */
   readonly beforeFold?: (state: ComplianceState, envelope: Envelope) => void;
+  /**
+   * Called with every envelope read, in store order, as soon as it decodes: also one with a
+   * finding, which is never folded (explain finds its event there, audit the erasures and what
+   * the key store opens). A promise it returns is awaited before the next row is read.
+   */
+  readonly onRead?: (envelope: Envelope) => void | Promise<void>;
 }
 
 /** What a full verification found. */
@@ -108,6 +114,8 @@ export const verifiedView = (options: VerifiedViewOptions): VerifiedView => {
       const index = log.append(leafHash(leafDataOf(ev, env)));
       position = ev.position;
       if (env !== undefined) {
+        const seen = options.onRead?.(env);
+        if (seen !== undefined) await seen;
         if (env.fact.type === 'CheckpointRecorded') recorded.push({ env, fact: env.fact, index, ev });
         buffered.push(env);
         if (buffered.length >= FOLD_BATCH) await drain();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { built, cli, type Run } from '../helpers/run.js';
+import { validate } from '../helpers/schemas.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pl-cli-erase-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,6 +28,7 @@ describe.skipIf(!built)('privacy-ledger erase', () => {
   const keyStore = `${ledger}.keys`;
   const key = join(dir, 'keys', 'ops.key');
   const outputs: string[] = [];
+  let eraseDoc: Record<string, unknown> | undefined;
   const run = (args: string[]): Run => {
     const r = cli(args);
     outputs.push(r.stdout, r.stderr);
@@ -53,11 +55,19 @@ describe.skipIf(!built)('privacy-ledger erase', () => {
     const checkpoint = join(dir, 'before.cp');
     expect(run(['checkpoint', '--ledger', ledger, '--key', key, '--out', checkpoint]).status).toBe(0);
     const auditBefore = run(['audit', '--ledger', ledger, '--at', at(20), '--json']);
+    // explain shows the fact opened while the key exists: the subject's id and its free text.
+    const useId = (JSON.parse(auditBefore.stdout) as { uses: { eventId: string; subject: string }[] }).uses.find((u) => u.subject === SUBJECT)!.eventId;
+    const explainedBefore = run(['explain', '--ledger', ledger, '--event', useId, '--at', at(20), '--json']);
+    expect(JSON.parse(explainedBefore.stdout).fact).toMatchObject({ subject: SUBJECT, actor: PLANTED[4] });
+    expect(explainedBefore.stdout).not.toMatch(/sealed:|"subject": "ps-/);
     outputs.length = 0;
 
     const erased = run(['erase', '--ledger', ledger, '--subject', SUBJECT, '--key', key, '--json']);
     expect(erased.status).toBe(0);
-    const { pseudonym, destroyedKeys } = JSON.parse(erased.stdout) as { pseudonym: string; destroyedKeys: string[] };
+    eraseDoc = JSON.parse(erased.stdout) as Record<string, unknown>;
+    expect(validate('erase', eraseDoc)).toEqual([]);
+    expect(eraseDoc).toMatchObject({ schemaVersion: 1, command: 'erase', ledger: expect.stringMatching(/^sqlite:/) });
+    const { pseudonym, destroyedKeys } = eraseDoc as { pseudonym: string; destroyedKeys: string[] };
     expect(destroyedKeys).toHaveLength(1);
 
     expect(run(['verify', '--ledger', ledger, '--checkpoint', checkpoint]).status).toBe(0);
@@ -70,10 +80,25 @@ describe.skipIf(!built)('privacy-ledger erase', () => {
     const report = run(['report', '--ledger', ledger, '--subject', SUBJECT, '--at', at(20), '--json']);
     expect(JSON.parse(report.stdout)).toMatchObject({ subject: pseudonym, erased: expect.any(String) });
     expect(run(['report', '--ledger', ledger, '--subject', SUBJECT, '--at', at(20)]).stdout).toMatch(/erased/);
+    const explained = run(['explain', '--ledger', ledger, '--event', useId, '--at', at(20), '--json']);
+    expect(JSON.parse(explained.stdout)).toMatchObject({ erased: true, fact: { subject: pseudonym } });
+    expect(validate('explain', JSON.parse(explained.stdout))).toEqual([]);
+    expect(run(['explain', '--ledger', ledger, '--event', useId, '--at', at(20)]).stdout).toContain('its subject was erased');
 
     const everything = [outputs.join('\n'), filesOf('ledger.db')].join('\n');
     for (const s of PLANTED) expect(everything.includes(s), `"${s}" is still somewhere`).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('ledger.db.keys'))).toEqual(['ledger.db.keys']);
+  });
+
+  it('erase --json is held to its schema: it refuses a subject id for a pseudonym, a key list as text, a missing event, anything extra', () => {
+    const good = eraseDoc!;
+    expect(validate('erase', good)).toEqual([]);
+    expect(validate('erase', { ...good, pseudonym: SUBJECT })).not.toEqual([]);
+    expect(validate('erase', { ...good, destroyedKeys: (good.destroyedKeys as string[]).join(',') })).not.toEqual([]);
+    expect(validate('erase', { ...good, eventId: undefined })).not.toEqual([]);
+    expect(validate('erase', { ...good, eventId: 'not-a-uuid' })).not.toEqual([]);
+    expect(validate('erase', { ...good, subject: SUBJECT })).not.toEqual([]);
+    expect(validate('erase', { ...good, schemaVersion: 2 })).not.toEqual([]);
   });
 
   it('refuses to erase without --subject or --key, and on a ledger recorded in clear', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { built, cli } from '../helpers/run.js';
+import { validate } from '../helpers/schemas.js';
 
 const AT = '2026-11-02T00:00:00Z';
 
@@ -31,6 +32,7 @@ describe.skipIf(!built)('privacy-ledger retention', () => {
     expect(r.status, r.stderr).toBe(2);
     const doc = JSON.parse(r.stdout) as { command: string; at: string; due: Due[]; integrity: { findings: unknown[] } };
     expect(doc.command).toBe('retention');
+    expect(validate('retention', doc)).toEqual([]);
     expect(doc.integrity.findings).toEqual([]);
     const overdue = doc.due.filter((d) => d.status === 'overdue');
     expect(overdue.map((d) => d.kind).sort()).toEqual(expect.arrayContaining(['erasure-request', 'retention']));
@@ -40,6 +42,20 @@ describe.skipIf(!built)('privacy-ledger retention', () => {
     for (const d of overdue) expect(Date.parse(d.dueBy)).toBeLessThan(Date.parse(AT));
     // The operator's key store still opens every subject: ids are shown, not pseudonyms.
     expect(doc.due.some((d) => d.subject.startsWith('ps-'))).toBe(false);
+  });
+
+  it('retention --json is held to its schema: it refuses an unknown status, a time with an offset, a missing integrity, anything extra', () => {
+    const good = JSON.parse(cli(['retention', ...ledger, '--at', AT, '--json']).stdout) as { due: Record<string, unknown>[]; [k: string]: unknown };
+    expect(validate('retention', good)).toEqual([]);
+    const item = good.due[0]!;
+    const withItem = (over: Record<string, unknown>) => ({ ...good, due: [{ ...item, ...over }] });
+    expect(validate('retention', withItem({ status: 'late' }))).not.toEqual([]);
+    expect(validate('retention', withItem({ dueBy: '2026-11-02T01:00:00+01:00' }))).not.toEqual([]);
+    expect(validate('retention', withItem({ kind: 'deletion' }))).not.toEqual([]);
+    expect(validate('retention', withItem({ categories: [] }))).not.toEqual([]);
+    expect(validate('retention', withItem({ note: 'extra' }))).not.toEqual([]);
+    expect(validate('retention', { ...good, integrity: undefined })).not.toEqual([]);
+    expect(validate('retention', { ...good, at: '2026-11-02T00:00:00.000Z' })).not.toEqual([]);
   });
 
   it('prints the same list as text, overdue first named as such', () => {

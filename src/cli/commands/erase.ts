@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { LedgerError } from '../../domain/errors.js';
 import { parse, required } from '../args.js';
+import { eraseJson } from '../json.js';
 import { keyStorePathOf, ledgerOptions, openCliLedger } from '../open.js';
 import { evaluationTime } from './audit.js';
 
@@ -23,7 +24,7 @@ export const eraseCommand = async (args: readonly string[]): Promise<number> => 
   try {
     const erasure = await ledger.erase(subject, at);
     if (values.json) {
-      console.log(JSON.stringify({ schemaVersion: 1, command: 'erase', pseudonym: erasure.pseudonym, eventId: erasure.recorded.id, destroyedKeys: erasure.destroyedKeys }, null, 2));
+      console.log(JSON.stringify(eraseJson(ledger.store.name, erasure), null, 2));
     } else {
       console.log(`erased ${erasure.pseudonym}: SubjectErased ${erasure.recorded.id} recorded, ${erasure.destroyedKeys.length} data key(s) destroyed (${keys})`);
       console.log('its facts stay in the ledger, sealed: verify, audit and checkpoints hold as before; its data can no longer be read');

@@ -9,6 +9,7 @@ const render = (e: Explanation): string[] => [
   `${e.type} ${e.eventId}`,
   `  sealed in ${e.stream} #${e.revision}, recorded ${e.recordedAt}, signed by ${e.keyId}, hash ${e.hash}`,
   `  fact: ${JSON.stringify(e.fact)}`,
+  ...(e.erased ? ['  its subject was erased: the fact is shown as sealed, and nothing of it can be opened'] : []),
   '',
   `verdict: ${e.verdict.toUpperCase()}${e.basis === undefined ? '' : ` — basis ${e.basis}: ${e.basisText}`}`,
   ...(e.proof.length ? ['proof:', ...e.proof.map((p) => `  ${p.type} ${p.eventId}  hash ${p.hash}`)] : []),
