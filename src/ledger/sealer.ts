@@ -189,6 +189,8 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
 
   const collector = (): RevealCollector => {
     const erased = new Set<string>();
+    // An erased subject stays a pseudonym, even where a fact recorded after its erasure opens under a key of its own.
+    const erasedSubjects = new Set<string>();
     // Swaps by the key that opened them, so that an erasure seen later drops them all.
     const byKey = new Map<string, Map<string, string>>();
     const keyOf = new Map<string, DataKey | undefined>();
@@ -205,6 +207,7 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
       see(env) {
         if (env.fact.type === 'SubjectErased') {
           for (const k of env.fact.dataKeys ?? []) erased.add(k);
+          erasedSubjects.add(env.fact.subject);
           return undefined;
         }
         if (env.sealed === undefined || erased.has(env.sealed.key)) return undefined;
@@ -212,7 +215,7 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
       },
       revealer() {
         const swaps = new Map<string, string>();
-        for (const [id, learned] of byKey) if (!erased.has(id)) for (const [token, clear] of learned) swaps.set(token, clear);
+        for (const [id, learned] of byKey) if (!erased.has(id)) for (const [token, clear] of learned) if (!erasedSubjects.has(token)) swaps.set(token, clear);
         byKey.clear();
         keyOf.clear();
         return { pseudonym: '', erased: false, reveal: revealWith(swaps) };

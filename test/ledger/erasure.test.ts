@@ -225,6 +225,12 @@ describe('the key store file after an erasure', () => {
     expect(late!.verdict?.codes).toContain('USE_AFTER_ERASURE');
     expect(await restored.keyById(destroyedKeys[0]!)).toBeUndefined();
     expect(filesOf(s.files!.keys).includes(Buffer.from(SUBJECT))).toBe(false);
+    // That later fact opens under its new key, but the erased subject stays a pseudonym in the
+    // operator's audit and retention list: on the late fact and on every erased one.
+    const audit = await ledger.audit({ at: now });
+    expect(audit.report.uses.length).toBeGreaterThan(1);
+    expectNone(JSON.stringify(audit.report), 'the audit after a fact recorded past the erasure');
+    expectNone(JSON.stringify(await ledger.retention(now)), 'the retention list after a fact recorded past the erasure');
     await ledger.close();
   });
 });
