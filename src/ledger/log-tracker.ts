@@ -58,6 +58,7 @@ export const logTracker = (store: EventStore, first: TrackedLog = trackedLog()):
   let restarted = false;
 
   const restart = (): void => {
+    void log.close().catch(() => undefined);
     log = inThreadLog();
     size = 0;
     position = undefined;
