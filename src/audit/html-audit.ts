@@ -4,7 +4,7 @@ import type { ComplianceReport, DisclosureVerdict } from '../projection/complian
 import { RULE_CATALOGUE, parameterValues } from '../projection/rules-catalogue.js';
 import type { IntegrityFinding } from '../seal/verify.js';
 import { html, type SafeHtml } from './html-template.js';
-import { card, figure, numCell, obligationTable, page, pointer, section, violationList, when } from './html-page.js';
+import { card, dataTable, figure, numCell, numeric, obligationTable, page, pointer, section, violationList, when } from './html-page.js';
 import { columns, perDay, stackedBars, type Series } from './svg-charts.js';
 
 /** What the verification found, as the JSON report carries it under `integrity`. */
@@ -60,10 +60,13 @@ const logSection = (i: IntegritySummary): SafeHtml => {
   return html`${log}${
     held.length === 0
       ? html`<p class="meta">Not held to a signed checkpoint: verify with <code>--checkpoint FILE</code> (and <code>--witness</code>) to prove the log was not rewritten since one was published.</p>`
-      : html`<h3>Checkpoints</h3><table><thead><tr><th>origin</th><th class="n">size</th><th>root</th><th>held</th><th>witnessed by</th></tr></thead><tbody>${held.map(
-          (c) =>
-            html`<tr><td><code>${c.origin}</code></td><td class="n">${c.size}</td><td><code>${c.root}</code></td><td>${c.held ? html`<span class="ok">yes</span>` : html`<span class="bad">no</span>${c.problem === undefined ? '' : html`: ${c.problem}`}`}</td><td>${c.witnessedBy.join(', ') || '—'}</td></tr>`,
-        )}</tbody></table>`
+      : html`<h3>Checkpoints</h3>${dataTable(
+          ['origin', numeric('size'), 'root', 'held', 'witnessed by'],
+          held.map(
+            (c) =>
+              html`<tr><td><code>${c.origin}</code></td><td class="n">${c.size}</td><td><code>${c.root}</code></td><td>${c.held ? html`<span class="ok">yes</span>` : html`<span class="bad">no</span>${c.problem === undefined ? '' : html`: ${c.problem}`}`}</td><td>${c.witnessedBy.join(', ') || '—'}</td></tr>`,
+          ),
+        )}`
   }`;
 };
 
@@ -74,7 +77,7 @@ const integritySection = (i: IntegritySummary): SafeHtml => {
     'verification',
     html`<div class="${bad ? 'integrity-bad' : ''}"><p>${bad ? html`<span class="bad">Integrity findings:</span> the facts below cannot all be trusted.` : html`<span class="ok">Every signature and chain link verifies.</span>`}
 Events checked: <b>${figure(i.checked, pointer('integrity', 'checked'))}</b>; findings: <b>${figure(i.findings.length, pointer('integrity', 'findings'))}</b>. Ledger: <code>${i.store}</code>.</p>
-${bad ? html`<table><thead><tr><th>code</th><th>event</th><th>stream</th><th>revision</th><th>finding</th></tr></thead><tbody>${i.findings.map((f) => html`<tr><td>${f.code}</td><td><code>${f.eventId}</code></td><td>${f.stream}</td><td>${f.revision}</td><td>${f.message}</td></tr>`)}</tbody></table>` : ''}
+${bad ? dataTable(['code', 'event', 'stream', 'revision', 'finding'], i.findings.map((f) => html`<tr><td>${f.code}</td><td><code>${f.eventId}</code></td><td>${f.stream}</td><td>${f.revision}</td><td>${f.message}</td></tr>`)) : ''}
 ${logSection(i)}</div>`,
   );
 };
@@ -88,10 +91,13 @@ const usesSection = (r: ComplianceReport): SafeHtml => {
     stackedBars('Uses per purpose, by the basis each lawful use rests on', USE_SERIES, rows),
     purposes.length === 0
       ? ''
-      : html`<table><thead><tr><th>purpose</th><th class="n">uses</th><th class="n">collected for it</th><th class="n">assessed compatible</th><th class="n">consented</th><th class="n">violating</th></tr></thead><tbody>${purposes.map(
-          ([p, c]) =>
-            html`<tr><td>${p}</td>${numCell(c.uses, pointer('summary', 'byPurpose', p, 'uses'))}${numCell(c.byBasis['collection-purpose'], pointer('summary', 'byPurpose', p, 'byBasis', 'collection-purpose'))}${numCell(c.byBasis['assessed-compatible'], pointer('summary', 'byPurpose', p, 'byBasis', 'assessed-compatible'))}${numCell(c.byBasis.consent, pointer('summary', 'byPurpose', p, 'byBasis', 'consent'))}${numCell(c.violations, pointer('summary', 'byPurpose', p, 'violations'))}</tr>`,
-        )}</tbody></table>`,
+      : dataTable(
+          ['purpose', ...['uses', 'collected for it', 'assessed compatible', 'consented', 'violating'].map(numeric)],
+          purposes.map(
+            ([p, c]) =>
+              html`<tr><td>${p}</td>${numCell(c.uses, pointer('summary', 'byPurpose', p, 'uses'))}${numCell(c.byBasis['collection-purpose'], pointer('summary', 'byPurpose', p, 'byBasis', 'collection-purpose'))}${numCell(c.byBasis['assessed-compatible'], pointer('summary', 'byPurpose', p, 'byBasis', 'assessed-compatible'))}${numCell(c.byBasis.consent, pointer('summary', 'byPurpose', p, 'byBasis', 'consent'))}${numCell(c.violations, pointer('summary', 'byPurpose', p, 'violations'))}</tr>`,
+          ),
+        ),
   );
 };
 
@@ -117,14 +123,18 @@ const disclosuresSection = (r: ComplianceReport): SafeHtml => {
     stackedBars('Disclosures per reason, by whether the subject was told', DISCLOSURE_SERIES, rows),
     reasons.length === 0
       ? ''
-      : html`<table><thead><tr><th>reason</th><th>lawful reason</th><th class="n">disclosures</th><th class="n">notified</th><th class="n">not yet due</th><th class="n">overdue</th><th class="n">violating</th></tr></thead><tbody>${reasons.map(
-          ([reason, c]) =>
-            html`<tr><td>${reason}</td><td>${c.lawful ? 'yes' : html`<span class="bad">no</span>`}</td>${numCell(c.disclosures, pointer('summary', 'byReason', reason, 'disclosures'))}${numCell(c.notified, pointer('summary', 'byReason', reason, 'notified'))}${numCell(c.pending, pointer('summary', 'byReason', reason, 'pending'))}${numCell(c.overdue, pointer('summary', 'byReason', reason, 'overdue'))}${numCell(c.violations, pointer('summary', 'byReason', reason, 'violations'))}</tr>`,
-        )}</tbody></table>
+      : html`${dataTable(
+          ['reason', 'lawful reason', ...['disclosures', 'notified', 'not yet due', 'overdue', 'violating'].map(numeric)],
+          reasons.map(
+            ([reason, c]) =>
+              html`<tr><td>${reason}</td><td>${c.lawful ? 'yes' : html`<span class="bad">no</span>`}</td>${numCell(c.disclosures, pointer('summary', 'byReason', reason, 'disclosures'))}${numCell(c.notified, pointer('summary', 'byReason', reason, 'notified'))}${numCell(c.pending, pointer('summary', 'byReason', reason, 'pending'))}${numCell(c.overdue, pointer('summary', 'byReason', reason, 'overdue'))}${numCell(c.violations, pointer('summary', 'byReason', reason, 'violations'))}</tr>`,
+          ),
+        )}
 <h3>By recipient</h3>
-<table><thead><tr><th>reason</th><th>recipient</th><th class="n">disclosures</th><th class="n">violating</th></tr></thead><tbody>${recipients.map(
-          (x) => html`<tr><td>${x.reason}</td><td>${x.recipient}</td>${numCell(x.count)}${numCell(x.violating)}</tr>`,
-        )}</tbody></table>`,
+${dataTable(
+  ['reason', 'recipient', numeric('disclosures'), numeric('violating')],
+  recipients.map((x) => html`<tr><td>${x.reason}</td><td>${x.recipient}</td>${numCell(x.count)}${numCell(x.violating)}</tr>`),
+)}`,
   );
 };
 
@@ -140,9 +150,10 @@ const violationsSection = (r: ComplianceReport, policy: Policy | undefined): Saf
     stackedBars('Violations by rule', [{ key: 'n', label: 'violations', tone: 's4' }], rows),
     codes.length === 0
       ? ''
-      : html`<table><thead><tr><th>code</th><th>rule</th><th class="n">count</th></tr></thead><tbody>${codes.map(
-          ([code, n]) => html`<tr><td><code>${code}</code></td><td>${RULE_CATALOGUE[code as keyof typeof RULE_CATALOGUE].title}</td>${numCell(n!, pointer('summary', 'byCode', code))}</tr>`,
-        )}</tbody></table>`,
+      : dataTable(
+          ['code', 'rule', numeric('count')],
+          codes.map(([code, n]) => html`<tr><td><code>${code}</code></td><td>${RULE_CATALOGUE[code as keyof typeof RULE_CATALOGUE].title}</td>${numCell(n!, pointer('summary', 'byCode', code))}</tr>`),
+        ),
     html`<h3>Each violation, its rule, its evidence and how to prove it</h3>`,
     violationList(r.violations, policy),
   );
@@ -160,9 +171,10 @@ const rulesSection = (policy: Policy | undefined): SafeHtml =>
   section(
     'The rules',
     'rules',
-    html`<table><thead><tr><th>code</th><th>title</th><th>rule</th><th>parameters</th></tr></thead><tbody>${Object.values(RULE_CATALOGUE).map(
-      (x) => html`<tr><td><code>${x.code}</code></td><td>${x.title}</td><td>${x.text}</td><td>${parameterValues(x.code, policy).join('; ')}</td></tr>`,
-    )}</tbody></table>`,
+    dataTable(
+      ['code', 'title', 'rule', 'parameters'],
+      Object.values(RULE_CATALOGUE).map((x) => html`<tr><td><code>${x.code}</code></td><td>${x.title}</td><td>${x.text}</td><td>${parameterValues(x.code, policy).join('; ')}</td></tr>`),
+    ),
   );
 
 /** The audit report as one HTML file: no script, no external resource, every string escaped. */

@@ -105,12 +105,26 @@ ${v.subject === undefined ? '' : html`<dt>subject</dt><dd><code>${v.subject}</co
 export const violationList = (violations: readonly Violation[], policy: Policy | undefined): SafeHtml =>
   violations.length === 0 ? html`<p class="empty">No violations.</p>` : html`${violations.map((v, i) => violationItem(v, i, policy))}`;
 
+/** A column heading; `numeric` marks a column of figures (set right). */
+export interface Heading {
+  readonly text: string;
+  readonly numeric: true;
+}
+export const numeric = (text: string): Heading => ({ text, numeric: true });
+
+/** A table of `rows` (each a `<tr>`) under one heading a column. */
+export const dataTable = (head: readonly (string | Heading)[], rows: readonly SafeHtml[]): SafeHtml =>
+  html`<table><thead><tr>${head.map((h) => (typeof h === 'string' ? html`<th>${h}</th>` : html`<th class="n">${h.text}</th>`))}</tr></thead><tbody>${rows}</tbody></table>`;
+
 export const obligationTable = (obligations: readonly Obligation[]): SafeHtml =>
   obligations.length === 0
     ? html`<p class="empty">No open obligations.</p>`
-    : html`<table><thead><tr><th>due</th><th>kind</th><th>status</th><th>subject</th><th>what</th><th>event</th></tr></thead><tbody>${obligations.map(
-        (o) =>
-          html`<tr><td>${when(o.dueBy)}</td><td>${o.kind}</td><td>${o.status}${o.deferredUntil === undefined ? '' : html` until ${when(o.deferredUntil)}`}</td><td>${o.subject ?? ''}</td><td>${o.message}</td><td><code>${o.eventId.slice(0, 8)}</code></td></tr>`,
-      )}</tbody></table>`;
+    : dataTable(
+        ['due', 'kind', 'status', 'subject', 'what', 'event'],
+        obligations.map(
+          (o) =>
+            html`<tr><td>${when(o.dueBy)}</td><td>${o.kind}</td><td>${o.status}${o.deferredUntil === undefined ? '' : html` until ${when(o.deferredUntil)}`}</td><td>${o.subject ?? ''}</td><td>${o.message}</td><td><code>${o.eventId.slice(0, 8)}</code></td></tr>`,
+        ),
+      );
 
 export const section = (title: string, id: string, ...content: HtmlValue[]): SafeHtml => html`<section id="${id}"><h2>${title}</h2>${content}</section>`;

@@ -2,7 +2,7 @@
 import type { Policy } from '../domain/policy.js';
 import type { SubjectReport } from '../projection/compliance-types.js';
 import { html, type SafeHtml } from './html-template.js';
-import { card, obligationTable, page, pointer, section, violationList, when } from './html-page.js';
+import { card, dataTable, obligationTable, page, pointer, section, violationList, when } from './html-page.js';
 import { stackedBars, type Series } from './svg-charts.js';
 
 const verdictCell = (verdict: 'ok' | 'violation', codes: readonly string[] | undefined, basis?: string): SafeHtml =>
@@ -25,10 +25,7 @@ const usesChart = (r: SubjectReport): SafeHtml => {
   return stackedBars('Uses of this subject’s data per purpose', USE_SERIES, [...per].map(([label, values]) => ({ label, values })));
 };
 
-const table = (head: readonly string[], rows: readonly SafeHtml[]): SafeHtml =>
-  rows.length === 0
-    ? html`<p class="empty">None.</p>`
-    : html`<table><thead><tr>${head.map((h) => html`<th>${h}</th>`)}</tr></thead><tbody>${rows}</tbody></table>`;
+const table = (head: readonly string[], rows: readonly SafeHtml[]): SafeHtml => (rows.length === 0 ? html`<p class="empty">None.</p>` : dataTable(head, rows));
 
 const summary = (r: SubjectReport): SafeHtml => {
   const uses = r.used.reduce((k, u) => k + u.count, 0);
