@@ -2,9 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Fact } from '../domain/facts.js';
 import { streamOf } from '../domain/streams.js';
 import { canonicalize } from '../seal/canonical.js';
-import { pseudonymOf, tagKeyOf, TAG_PREFIX, type SealedBox } from '../seal/data-seal.js';
+import { pseudonymOf, sealTexts, tagKeyOf, TAG_PREFIX } from '../seal/data-seal.js';
 import { decodeEnvelope, type Envelope } from '../seal/envelope.js';
-import { sealFact, sealingSubjectOf, unsealFact, type SealingKey } from '../seal/fact-sealing.js';
+import { planSeal, sealingSubjectOf, unsealFact, type SealingKey, type SealPlan } from '../seal/fact-sealing.js';
 import type { DataKey, KeyStore } from '../store/key-store.js';
 import type { EventStore } from '../store/port.js';
 import type { Pending } from './append.js';
@@ -54,6 +54,8 @@ export interface Revealer {
 }
 
 const CACHE = 10_000;
+/** Tokens remembered as boxed, per subject key: past it, values are boxed again (harmless, a little bigger). */
+const BOXED_CACHE = 1_024;
 const bounded = <K, V>(m: Map<K, V>, k: K, v: V): V => {
   m.delete(k);
   m.set(k, v);
@@ -142,20 +144,30 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
     }
     const absent = missing.filter((p) => !found.has(p));
     if (create && absent.length > 0) for (const [p, k] of await keyStore.currentKeys(absent, true)) found.set(p, k);
-    for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key), tags: new Map() }));
+    for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key), tags: new Map(), boxed: new Set() }));
     return out;
   };
 
-  /** Seals one fact; synchronous but for a SubjectErased, which first looks up the keys it will destroy. */
-  const sealOne = (p: Pending, loaded: ReadonlyMap<string, SealingKey>, s: Uint8Array, liveKeys?: readonly string[]): Pending => {
+  /** What each sealed fact's box holds, to be learned by its key's `boxed` once the fact is recorded. */
+  const boxing = new WeakMap<Pending, { readonly key: SealingKey; readonly tokens: readonly string[] }>();
+
+  /** Plans one fact's sealing (its box is sealed with the rest of the call's); a SubjectErased names the live keys it will destroy. */
+  const planOne = (p: Pending, loaded: ReadonlyMap<string, SealingKey>, s: Uint8Array, inCall: Map<SealingKey, Set<string>>, liveKeys?: readonly string[]): { out: Pending; key?: SealingKey; plan: SealPlan } => {
     const owner = sealingSubjectOf(p.fact);
     let clear = p.fact;
     if (clear.type === 'SubjectErased') clear = { ...clear, dataKeys: [...new Set([...(clear.dataKeys ?? []), ...(liveKeys ?? [])])] } as Fact;
-    const key = owner === undefined || clear.type === 'SubjectErased' ? undefined : loaded.get(pseudonymNow(owner, s));
-    const sealed = sealFact(clear, (id) => pseudonymNow(id, s), key, p.id);
-    const out: Pending = { index: p.index, id: p.id, explicit: p.explicit, clear, fact: sealed.fact, stream: streamOf(sealed.fact) };
-    if (sealed.sealed !== undefined) (out as { sealed?: SealedBox }).sealed = sealed.sealed;
-    return out;
+    const ps = owner === undefined ? undefined : pseudonymNow(owner, s);
+    const key = ps === undefined || clear.type === 'SubjectErased' ? undefined : loaded.get(ps);
+    // Only in the subject's own stream may a fact lean on a box recorded before it: that is the stream its facts are opened from.
+    const ownStream = ps !== undefined && streamOf(clear) === `subject-${owner}`;
+    // A call's facts of one stream are appended together and in order, so a later one may also lean on an earlier one's box.
+    let earlier = key === undefined ? undefined : inCall.get(key);
+    if (key !== undefined && earlier === undefined) inCall.set(key, (earlier = new Set()));
+    const boxed = ownStream && key !== undefined ? { has: (t: string) => key.boxed?.has(t) === true || earlier!.has(t) } : undefined;
+    const plan = planSeal(clear, (id) => pseudonymNow(id, s), key, boxed);
+    if (ownStream) for (const t of plan.tokens ?? []) earlier!.add(t);
+    const out: Pending = { index: p.index, id: p.id, explicit: p.explicit, clear, fact: plan.fact, stream: streamOf(plan.fact) };
+    return { out, plan, ...(key === undefined ? {} : { key }) };
   };
 
   const opened = async (env: Envelope, erased: ReadonlySet<string>): Promise<Fact | undefined> => {
@@ -237,19 +249,28 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
         else owners.push(pseudonymNow(owner, s));
       }
       const loaded = await loadKeys(owners, create);
-      return pending.map((p) => sealOne(p, loaded, s, erasing.get(p.index)));
+      const inCall = new Map<SealingKey, Set<string>>();
+      const plans = pending.map((p) => planOne(p, loaded, s, inCall, erasing.get(p.index)));
+      const items = plans.flatMap(({ out, key, plan }) => (plan.hidden === undefined ? [] : [{ key: key!.key, plain: plan.hidden, aad: out.id }]));
+      const boxes = await sealTexts(items);
+      let next = 0;
+      return plans.map(({ out, key, plan }) => {
+        if (plan.hidden === undefined) return out;
+        const sealed: Pending = { ...out, sealed: boxes[next++]! };
+        boxing.set(sealed, { key: key!, tokens: plan.tokens! });
+        return sealed;
+      });
     },
+    // Pseudonyms and tags are deterministic under the subject's key, so the same fact seals to the same
+    // stored form whether or not either envelope carries a box; a SubjectErased's key ids are the writer's.
     async sameFact(env, p) {
-      const clear = p.clear ?? p.fact;
-      if (env.sealed === undefined) {
-        const strip = (f: Fact) => (f.type === 'SubjectErased' ? canonicalize({ ...f, dataKeys: undefined }) : canonicalize(f));
-        return strip(env.fact) === strip(p.fact);
-      }
-      const original = await opened(env, new Set());
-      return original !== undefined && canonicalize(original) === canonicalize(clear);
+      const strip = (f: Fact) => (f.type === 'SubjectErased' ? canonicalize({ ...f, dataKeys: undefined }) : canonicalize(f));
+      return strip(env.fact) === strip(p.fact);
     },
     async afterRecorded(pending) {
       for (const p of pending) {
+        const boxed = boxing.get(p);
+        if (boxed !== undefined && boxed.key.boxed !== undefined && boxed.key.boxed.size < BOXED_CACHE) for (const t of boxed.tokens) boxed.key.boxed.add(t);
         if (p.fact.type !== 'SubjectErased') continue;
         await keyStore.destroy(p.fact.dataKeys ?? []);
         forget(p.fact.subject);

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import type { DataKey } from '../store/key-store.js';
+import { sharedCryptoPool } from './crypto-pool.js';
+import { sealLines } from './seal-lines.js';
 
 /**
  * Crypto-shredding primitives: AES-256-GCM (node:crypto) for the personal fields of a fact,
@@ -41,33 +43,63 @@ export const tagOf = (tagKey: Uint8Array, value: string): string =>
 
 // A data key imported once as a KeyObject, not on every seal; dropped with the key's bytes.
 const imported = new WeakMap<Uint8Array, KeyObject>();
-const keyObjectOf = (key: DataKey): KeyObject => {
-  let k = imported.get(key.key);
-  if (k === undefined) imported.set(key.key, (k = createSecretKey(key.key)));
+const keyObjectOf = (key: Uint8Array): KeyObject => {
+  let k = imported.get(key);
+  if (k === undefined) imported.set(key, (k = createSecretKey(key)));
   return k;
 };
+const inThread = { randomBytes, createCipheriv, createSecretKey: keyObjectOf };
 
-// Random nonces drawn from a pool: one randomBytes call per 1,024 seals instead of one per seal.
-const POOL = NONCE_BYTES * 1024;
-let pool = Buffer.alloc(0);
-let taken = POOL;
-const freshNonce = (): Buffer => {
-  if (taken >= POOL) {
-    pool = randomBytes(POOL);
-    taken = 0;
-  }
-  const n = pool.subarray(taken, taken + NONCE_BYTES);
-  taken += NONCE_BYTES;
-  return n;
+/** One text to seal: under `key`, bound to `aad` (the envelope id), so a box moved to another envelope does not open. */
+export interface SealItem {
+  readonly key: DataKey;
+  readonly plain: string;
+  readonly aad: string;
+}
+
+/** From this many texts on, a call's sealing goes to the crypto pool's workers instead of this thread. */
+export const POOLED_SEALS = 16;
+
+/** The lines sealLines takes, and the keys they index; refuses a field that would break a line. */
+const linesOf = (items: readonly SealItem[]): { keys: Uint8Array[]; lines: string } => {
+  const index = new Map<string, number>();
+  const keys: Uint8Array[] = [];
+  const lines = items.map(({ key, plain, aad }, i) => {
+    if (/[\t\n]/.test(key.keyId + aad) || plain.includes('\n')) throw new Error(`sealing item ${i}: a key id or associated data with a tab or newline, or a text with a newline, cannot be sealed (texts are canonical JSON)`);
+    let k = index.get(key.keyId);
+    if (k === undefined) {
+      index.set(key.keyId, (k = keys.length));
+      keys.push(key.key);
+    }
+    return `${k}\t${key.keyId}\u0000${aad}\t${plain}`;
+  });
+  return { keys, lines: lines.join('\n') };
+};
+
+const boxesOf = (items: readonly SealItem[], sealed: string): SealedBox[] => {
+  const lines = sealed.split('\n');
+  if (lines.length !== items.length) throw new Error(`sealing: ${lines.length} boxes came back for ${items.length} texts`);
+  return lines.map((line, i) => {
+    const tab = line.indexOf('\t');
+    return { key: items[i]!.key.keyId, nonce: line.slice(0, tab), box: line.slice(tab + 1) };
+  });
 };
 
 /** Encrypts `plain` under `key`, bound to `aad` (the envelope id): a box moved to another envelope does not open. */
 export const sealText = (key: DataKey, plain: string, aad: string): SealedBox => {
-  const nonce = freshNonce();
-  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(key), nonce, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.from(key.keyId + '\u0000' + aad));
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { key: key.keyId, nonce: nonce.toString('base64url'), box: body.toString('base64url') };
+  const items = [{ key, plain, aad }];
+  const { keys, lines } = linesOf(items);
+  return boxesOf(items, sealLines(inThread, keys, lines))[0]!;
+};
+
+/**
+ * sealText for many texts, in order: on this thread for fewer than POOLED_SEALS, else as one job
+ * on the crypto pool, where the cipher's setup (most of a small text's cost) runs off this thread.
+ */
+export const sealTexts = async (items: readonly SealItem[]): Promise<SealedBox[]> => {
+  if (items.length === 0) return [];
+  const { keys, lines } = linesOf(items);
+  return boxesOf(items, items.length < POOLED_SEALS ? sealLines(inThread, keys, lines) : await sharedCryptoPool().seal(keys, lines));
 };
 
 /** Decrypts a box, or undefined when it does not open under `key` (wrong key, changed bytes, moved box). */

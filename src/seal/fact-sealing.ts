@@ -41,6 +41,11 @@ export interface SealingKey {
   readonly tagKey: Uint8Array;
   /** Tags already computed under this key (actors and recipients repeat): dropped with the key. */
   readonly tags?: Map<string, string>;
+  /**
+   * Tokens (the subject's pseudonym, tags) whose clear value is already in a box recorded in the
+   * subject's stream under this key: a later fact of that stream carries the token alone.
+   */
+  readonly boxed?: Set<string>;
 }
 
 const TAG_CACHE = 256;
@@ -52,20 +57,48 @@ const tagWith = (key: SealingKey, value: string): string => {
   return tag;
 };
 
-/** Seals a fact of one subject: `pseudonym` maps every subject id, `key` is the sealing subject's; bound to the envelope id. */
-export const sealFact = (fact: Fact, pseudonym: (subject: string) => string, key: SealingKey | undefined, eventId: string): SealedFact => {
+/** A fact as its envelope will carry it, and the canonical text of what its box is to hold, before the box is sealed. */
+export interface SealPlan {
+  readonly fact: Fact;
+  /** The personal fields to be sealed under the sealing subject's key; absent when there are none left to hide. */
+  readonly hidden?: string;
+  /** The tokens whose clear values the box holds (what `boxed` may learn once the fact is recorded). */
+  readonly tokens?: readonly string[];
+}
+
+/**
+ * Pseudonymises and tags a fact of one subject: `pseudonym` maps every subject id, `key` is the
+ * sealing subject's. With `boxed` (the fact goes to the subject's own stream), a field whose
+ * tokens are all in it stays out of the box: its value is already sealed earlier in that stream.
+ */
+export const planSeal = (fact: Fact, pseudonym: (subject: string) => string, key: SealingKey | undefined, boxed?: { has(token: string): boolean }): SealPlan => {
   const stored = pseudonymised(fact, pseudonym) as Record<string, unknown>;
   const owner = sealingSubjectOf(fact);
   if (owner === undefined || key === undefined || fact.type === 'SubjectErased') return { fact: stored as Fact };
   const original = fact as Record<string, unknown>;
-  const hidden: Record<string, unknown> = fact.type === 'PolicyNoticeSent' ? { audience: owner } : { subject: owner };
+  const hidden: Record<string, unknown> = {};
+  const tokens: string[] = [];
+  const hide = (field: string, value: unknown, fieldTokens: readonly string[]): void => {
+    if (boxed !== undefined && fieldTokens.every((t) => boxed.has(t))) return;
+    hidden[field] = value;
+    tokens.push(...fieldTokens);
+  };
+  const ownerField = fact.type === 'PolicyNoticeSent' ? 'audience' : 'subject';
+  hide(ownerField, owner, [stored[ownerField] as string]);
   for (const field of TAGGED[fact.type] ?? []) {
     const v = original[field];
     if (v === undefined) continue;
-    hidden[field] = v;
-    stored[field] = Array.isArray(v) ? v.map((x: string) => tagWith(key, x)) : tagWith(key, v as string);
+    const tagged = Array.isArray(v) ? v.map((x: string) => tagWith(key, x)) : tagWith(key, v as string);
+    stored[field] = tagged;
+    hide(field, v, Array.isArray(tagged) ? tagged : [tagged]);
   }
-  return { fact: stored as Fact, sealed: sealText(key.key, canonicalize(hidden), eventId) };
+  return tokens.length === 0 ? { fact: stored as Fact } : { fact: stored as Fact, hidden: canonicalize(hidden), tokens };
+};
+
+/** planSeal, with the box sealed on this thread and bound to the envelope id. */
+export const sealFact = (fact: Fact, pseudonym: (subject: string) => string, key: SealingKey | undefined, eventId: string): SealedFact => {
+  const plan = planSeal(fact, pseudonym, key);
+  return plan.hidden === undefined ? { fact: plan.fact } : { fact: plan.fact, sealed: sealText(key!.key, plan.hidden, eventId) };
 };
 
 /** Tags `values` as sealFact would under `key`: for comparing a value to what a sealed fact holds. */

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import nacl from 'tweetnacl';
 import { LedgerError } from '../domain/errors.js';
-import { sharedEd25519Pool } from './ed25519-pool.js';
+import { sharedCryptoPool } from './crypto-pool.js';
 import { sha256Hex } from './hash.js';
 
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -67,7 +67,7 @@ export const nodeSigner = (seed: Uint8Array, keyId?: string): Signer => {
     publicKey,
     implementation: 'node:crypto',
     sign: (message) => Uint8Array.from(crypto.sign(null, message, key)),
-    signMany: (messages) => sharedEd25519Pool().sign(seedHex, messages),
+    signMany: (messages) => sharedCryptoPool().sign(seedHex, messages),
   };
 };
 
@@ -89,7 +89,7 @@ export const nodeVerifier: SignatureVerifier = {
   implementation: 'node:crypto',
   verify: (message, signature, publicKey) =>
     signature.length === 64 && publicKey.length === 32 && crypto.verify(null, message, nodePublicKey(publicKey), signature),
-  verifyMany: (items) => sharedEd25519Pool().verify(items),
+  verifyMany: (items) => sharedCryptoPool().verify(items),
 };
 
 export const naclVerifier: SignatureVerifier = {

@@ -275,3 +275,89 @@ describe('sealed facts', () => {
     expect(existsSync(s.files!.keys)).toBe(true);
   });
 });
+
+describe('a personal value sealed once in its subject\'s stream', () => {
+  const boxedFacts = async (store: EventStore): Promise<{ type: string; sealed: boolean }[]> => {
+    const out: { type: string; sealed: boolean }[] = [];
+    for await (const e of store.readAll()) if (e.stream.startsWith('subject-')) out.push({ type: e.type, sealed: (e.data as { sealed?: unknown }).sealed !== undefined });
+    return out;
+  };
+  const uses = (n: number, actor = ACTOR): FactInput[] =>
+    Array.from({ length: n }, (_, i) => ({ type: 'DataUsed', at: day(2), subject: SUBJECT, categories: ['user.contact.email'], purpose: i % 2 ? 'provide-service' : 'personalization', actor }));
+
+  it('boxes a value the first time only, in one call and across calls, and every fact still opens in full', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), keyStore: memoryKeyStore(), clock });
+    await ledger.record(history(SUBJECT).slice(0, 1));
+    await ledger.record(uses(5));
+    await ledger.record(uses(2, 'agent Bob-Helper'));
+    // The first fact seals the subject and its actor; the uses by the same actor lean on it; the first use by another boxes that one.
+    expect((await boxedFacts(store)).map((f) => f.sealed)).toEqual([true, false, false, false, false, false, true, false]);
+    const ids: string[] = [];
+    for await (const e of store.readAll()) if (e.stream.startsWith('subject-')) ids.push(e.id);
+    for (const [i, actor] of [[0, ACTOR], [4, ACTOR], [6, 'agent Bob-Helper'], [7, 'agent Bob-Helper']] as const) {
+      expect((await ledger.explain(ids[i]!, now)).fact, `fact ${i}`).toMatchObject({ subject: SUBJECT, actor });
+    }
+    const audit = await ledger.audit({ at: now });
+    expect(JSON.stringify(audit.report)).not.toMatch(/sealed:[A-Za-z0-9_-]{16}|ps-[0-9a-f]{32}/);
+    const erased = await ledger.erase(SUBJECT);
+    expect(erased).toBeDefined();
+    expectNone(JSON.stringify(await ledger.subjectReport(SUBJECT, now)), 'the report after erasure');
+    expectNone(JSON.stringify((await ledger.explain(ids[4]!, now)).fact), 'an explained fact after erasure');
+    await ledger.close();
+  });
+
+  it('boxes again after an append that failed: a value is taken as sealed only once a fact holding it is in the store', async () => {
+    const inner = memoryStore();
+    let refuse = true;
+    const store: EventStore = {
+      ...inner,
+      append: async (stream, events, expected) => {
+        if (refuse) throw new Error('disk full');
+        return inner.append(stream, events, expected);
+      },
+      appendMany: async (appends) => {
+        if (refuse) throw new Error('disk full');
+        return inner.appendMany!(appends);
+      },
+    };
+    refuse = false;
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), keyStore: memoryKeyStore(), clock, maxRetries: 0 });
+    refuse = true;
+    await expect(ledger.record(uses(3))).rejects.toThrow(/disk full/);
+    refuse = false;
+    await ledger.record(uses(3));
+    expect((await boxedFacts(inner)).map((f) => f.sealed)).toEqual([true, false, false]);
+    let last = '';
+    for await (const e of inner.readAll()) last = e.id;
+    expect((await ledger.explain(last, now)).fact).toMatchObject({ subject: SUBJECT, actor: ACTOR });
+    await ledger.close();
+  });
+
+  it('boxes again in a ledger opened anew, which knows nothing of what the last one sealed', async () => {
+    const store = memoryStore();
+    const keys = memoryKeyStore();
+    const seed = randomSeed();
+    const first = await openLedger({ store: { ...store, close: async () => undefined }, signer: nodeSigner(seed), keyStore: { ...keys, close: async () => undefined }, clock });
+    await first.record(uses(2));
+    await first.close();
+    const second = await openLedger({ store, signer: nodeSigner(seed), keyStore: keys, clock });
+    await second.record(uses(2));
+    expect((await boxedFacts(store)).map((f) => f.sealed)).toEqual([true, false, true, false]);
+    await second.close();
+  });
+
+  it('recognises a retry of a fact that carried a box, whose retry would not, and refuses the id for another actor', async () => {
+    const store = memoryStore();
+    const ledger = await openLedger({ store, signer: nodeSigner(randomSeed()), keyStore: memoryKeyStore(), clock });
+    const fact = { ...uses(1)[0]!, id: '0190a000-0000-7000-8000-0000000000e1' } as FactInput;
+    const [first] = await ledger.record(fact);
+    const [again] = await ledger.record([uses(1)[0]!, fact]);
+    expect([first!.duplicate, again!.duplicate]).toEqual([false, false]);
+    const results = await ledger.record(fact);
+    expect(results[0]).toMatchObject({ duplicate: true, hash: first!.hash });
+    const err = await ledger.record({ ...fact, actor: 'agent Eve' } as FactInput).catch((e: unknown) => e);
+    expect(isLedgerError(err, 'DUPLICATE_EVENT_ID')).toBe(true);
+    await ledger.close();
+  });
+});

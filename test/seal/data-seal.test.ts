@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Fact } from '../../src/domain/facts.js';
-import { openText, pseudonymOf, sealText, tagKeyOf, tagOf } from '../../src/seal/data-seal.js';
+import { openText, POOLED_SEALS, pseudonymOf, sealText, sealTexts, tagKeyOf, tagOf } from '../../src/seal/data-seal.js';
+import { cryptoPool } from '../../src/seal/crypto-pool.js';
 import { chain, hashOf, bodyOf, decodeEnvelope } from '../../src/seal/envelope.js';
 import { sealFact, unsealFact } from '../../src/seal/fact-sealing.js';
 import type { DataKey } from '../../src/store/key-store.js';
@@ -31,6 +32,46 @@ describe('sealed boxes (AES-256-GCM)', () => {
     const k = key();
     const nonces = new Set(Array.from({ length: 5000 }, () => sealText(k, 'same', 'e').nonce));
     expect(nonces.size).toBe(5000);
+  });
+});
+
+describe('sealing many boxes at once (sealTexts, on the crypto pool from POOLED_SEALS texts)', () => {
+  it('gives each text its own box under its own key and envelope id, on the pool and on this thread alike', async () => {
+    const [a, b] = [key('dk-a'), key('dk-b')];
+    for (const n of [3, POOLED_SEALS, 200]) {
+      const items = Array.from({ length: n }, (_, i) => ({ key: i % 3 === 0 ? b : a, plain: `{"subject":"u-${i}"}`, aad: `event-${i}` }));
+      const boxes = await sealTexts(items);
+      expect(boxes).toHaveLength(n);
+      boxes.forEach((box, i) => {
+        const { key: k, plain, aad } = items[i]!;
+        expect(box.key).toBe(k.keyId);
+        expect(openText(k, box, aad)).toBe(plain);
+        expect(openText(k === a ? b : a, { ...box, key: k.keyId }, aad)).toBeUndefined(); // the other key's bytes
+        expect(openText(k, box, `event-${i + 1}`)).toBeUndefined(); // another envelope's
+      });
+      expect(new Set(boxes.map((x) => x.nonce)).size).toBe(n);
+    }
+  });
+
+  it('refuses a text that would break the packing, naming it, before anything is sealed', async () => {
+    const k = key();
+    const many = (bad: { plain?: string; aad?: string }) =>
+      Array.from({ length: POOLED_SEALS }, (_, i) => ({ key: k, plain: i === 5 && bad.plain !== undefined ? bad.plain : '{"a":1}', aad: i === 5 && bad.aad !== undefined ? bad.aad : `e-${i}` }));
+    await expect(sealTexts(many({ plain: '{"a":"x"}\n{"b":1}' }))).rejects.toThrow(/sealing item 5: .*newline/);
+    await expect(sealTexts(many({ aad: 'e\t5' }))).rejects.toThrow(/sealing item 5: .*tab/);
+    expect(() => sealText(k, 'two\nlines', 'e')).toThrow(/sealing item 0/);
+  });
+
+  it('a pool worker refuses a line that is not "index, tab, data, tab, text" or names no 32-byte key', async () => {
+    const pool = cryptoPool(1);
+    try {
+      await expect(pool.seal([randomBytes(32)], '0\te\t{}\nno tabs here')).rejects.toThrow(/crypto worker: sealLines: line 1 /);
+      await expect(pool.seal([randomBytes(16)], '0\te\t{}')).rejects.toThrow(/32-byte key/);
+      await expect(pool.seal([randomBytes(32)], '1\te\t{}')).rejects.toThrow(/line 0/);
+      expect((await pool.seal([randomBytes(32)], '0\te\t{}')).split('\t')).toHaveLength(2);
+    } finally {
+      await pool.close();
+    }
   });
 });
 
