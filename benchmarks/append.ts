@@ -228,6 +228,7 @@ await runAndReport(
     description: `${total.toLocaleString('en-US')} facts, ${SUBJECTS.toLocaleString('en-US')} subjects, batches of ${BATCH}, ${IN_FLIGHT} batches in flight, ${where}`,
     variants,
     ratios,
+    isolation: 'process',
   },
   args,
 );

@@ -1,30 +1,33 @@
 /**
  * The harness's command line and output: `--runs N` (default 5), `--quick` (one pass while
- * developing), `--json FILE` (every sample and the machine, to compare two runs), and the table
- * every benchmark prints.
+ * developing), `--json FILE` (every sample and the machine, to compare two runs), `--in-process`
+ * (no run in a process of its own), and the table every benchmark prints.
  */
 import { writeFileSync } from 'node:fs';
 import { LedgerError } from '../src/domain/errors.js';
-import { runBench, systemDeps, type BenchResult, type BenchSpec, type FigureSummary, type HarnessDeps, type RatioSummary } from './harness.js';
+import { childRun, runBench, runOnce, systemDeps, type BenchResult, type BenchSpec, type FigureSummary, type HarnessDeps, type RatioSummary } from './harness.js';
 
 /** Options every benchmark takes, spread into its own parseArgs options. */
 export const HARNESS_OPTIONS = {
   runs: { type: 'string', default: '5' },
   quick: { type: 'boolean', default: false },
   json: { type: 'string' },
+  'in-process': { type: 'boolean', default: false },
 } as const;
 
 export interface HarnessArgs {
   readonly runs: number;
   readonly quick: boolean;
   readonly json?: string;
+  /** Every run in this process, also for a benchmark that runs each in its own (while debugging one). */
+  readonly inProcess?: boolean;
 }
 
-export const harnessArgs = (values: { runs?: string; quick?: boolean; json?: string }): HarnessArgs => {
+export const harnessArgs = (values: { runs?: string; quick?: boolean; json?: string; 'in-process'?: boolean }): HarnessArgs => {
   const runs = Number(values.runs ?? '5');
   if (!Number.isSafeInteger(runs) || runs < 1) throw new LedgerError('INVALID_INPUT', `--runs must be a whole number >= 1, got "${values.runs}"`);
   if (values.json === '') throw new LedgerError('INVALID_INPUT', '--json needs a file name');
-  return { runs, quick: values.quick === true, ...(values.json === undefined ? {} : { json: values.json }) };
+  return { runs, quick: values.quick === true, ...(values.json === undefined ? {} : { json: values.json }), ...(values['in-process'] === true ? { inProcess: true } : {}) };
 };
 
 /** The JSON written by --json: the result as it is, under a format name a comparing script can check. */
@@ -60,7 +63,7 @@ export const formatResult = (r: BenchResult): string => {
   const lines = [
     `${r.benchmark}: ${r.description}`,
     `machine: node ${m.node}, ${m.cores} cores (${m.cpuModel}), UV_THREADPOOL_SIZE=${m.uvThreadpoolSize}; load average ${loads(m.loadavgStart)} at start, ${loads(m.loadavgEnd)} at end`,
-    `${r.quick ? 'one pass (--quick): no spread, so no figure here is evidence' : `${r.runs} runs of each variant, interleaved; median, min – max, spread = (max − min) / median`}; a full GC before each timed section; CPU is every thread of this process`,
+    `${r.quick ? 'one pass (--quick): no spread, so no figure here is evidence' : `${r.runs} runs of each variant, interleaved; median, min – max, spread = (max − min) / median`}; ${r.isolation === 'process' ? 'each run in a fresh process; ' : ''}a full GC before each timed section; CPU is every thread of the run's process`,
     `command: ${r.command.join(' ')}`,
     '',
     ...r.figures.map((f) => figureLine(f, width)),
@@ -73,7 +76,16 @@ export const formatResult = (r: BenchResult): string => {
 
 /** Runs a benchmark on the real machine, prints its table, and writes --json if asked. */
 export const runAndReport = async (spec: Omit<BenchSpec, 'runs' | 'quick'>, args: HarnessArgs, deps: HarnessDeps = systemDeps()): Promise<BenchResult> => {
-  const result = await runBench({ ...spec, runs: args.runs, quick: args.quick }, deps);
+  const child = childRun();
+  if (child !== undefined) {
+    // One run for a parent that runs each in a process of its own: its samples to the file, and done.
+    const variant = spec.variants.find((v) => v.name === child.variant);
+    if (variant === undefined) throw new LedgerError('INVALID_INPUT', `no variant "${child.variant}" in ${spec.benchmark}`);
+    writeFileSync(child.out, JSON.stringify(await runOnce(variant, child.round, deps)));
+    process.exit(0);
+  }
+  const { isolation, ...rest } = spec;
+  const result = await runBench({ ...rest, ...(isolation === undefined || args.inProcess === true ? {} : { isolation }), runs: args.runs, quick: args.quick }, deps);
   console.log(formatResult(result));
   if (args.json !== undefined) {
     writeFileSync(args.json, resultJson(result));

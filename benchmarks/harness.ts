@@ -7,8 +7,8 @@
  * invocation; a ratio to a ceiling above 1.0 by more than the noise its two figures report is
  * flagged. Formatting and the command line are in harness-cli.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { LedgerError } from '../src/domain/errors.js';
@@ -151,6 +151,8 @@ export interface BenchResult {
   readonly startedAt: string;
   readonly runs: number;
   readonly quick: boolean;
+  /** Present when each run had a process of its own. */
+  readonly isolation?: 'process';
   readonly machine: Machine;
   readonly samples: readonly Sample[];
   readonly figures: readonly FigureSummary[];
@@ -167,6 +169,11 @@ export interface HarnessDeps {
   readonly removeDir: (dir: string) => void;
   /** Before each run, outside its timing: the OS writes out what earlier runs left dirty (sync), so no run pays for another's writes. */
   readonly settle: () => void;
+  /**
+   * Runs one variant once in a process of its own and hands back its samples (for a spec with
+   * `isolation: 'process'`); absent, every run happens in this process.
+   */
+  readonly runIsolated?: (variant: string, round: number) => Promise<readonly Sample[]>;
 }
 
 export interface BenchSpec {
@@ -176,6 +183,12 @@ export interface BenchSpec {
   readonly ratios?: readonly RatioSpec[];
   readonly runs: number;
   readonly quick: boolean;
+  /**
+   * `process`: each run in a fresh process (deps.runIsolated), so that what one process happens to
+   * get (how V8 compiled its hot code, where its heap and threads landed) is one sample's luck, which
+   * the median of the runs sees past, not a bias shared by every run of the invocation.
+   */
+  readonly isolation?: 'process';
 }
 
 /** The GC node exposes under --expose-gc; without it a timed section would pay for earlier garbage. */
@@ -187,7 +200,41 @@ export const exposedGc = (): (() => void) => {
   return () => gc();
 };
 
+/** Set in a run's own process: which variant and round it runs (JSON), and the file its samples go to. */
+export const CHILD_ENV = 'PL_BENCH_RUN';
+export const CHILD_OUT_ENV = 'PL_BENCH_RUN_OUT';
+
+/** The run in a fresh process: this script again, with its node flags and arguments, told by CHILD_ENV which run is its. */
+const runInChild = (variant: string, round: number): Promise<readonly Sample[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'pl-bench-run-'));
+  const out = join(dir, 'samples.json');
+  return new Promise<readonly Sample[]>((resolve, reject) => {
+    const args = [...process.execArgv, process.argv[1]!, ...process.argv.slice(2)];
+    execFile(process.execPath, args, { env: { ...process.env, [CHILD_ENV]: JSON.stringify({ variant, round }), [CHILD_OUT_ENV]: out }, maxBuffer: 16 * 2 ** 20 }, (error, _stdout, stderr) => {
+      try {
+        if (error !== null) throw new LedgerError('INVALID_INPUT', `the process running "${variant}" (round ${round}) failed: ${String(stderr).trim() || error.message}`);
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as Sample[]);
+      } catch (e) {
+        reject(e);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+};
+
+/** Which run this process is, when a parent started it for one (CHILD_ENV), and where its samples go. */
+export const childRun = (): { readonly variant: string; readonly round: number; readonly out: string } | undefined => {
+  const spec = process.env[CHILD_ENV];
+  if (spec === undefined) return undefined;
+  const { variant, round } = JSON.parse(spec) as { variant: string; round: number };
+  const out = process.env[CHILD_OUT_ENV];
+  if (typeof variant !== 'string' || !Number.isSafeInteger(round) || out === undefined) throw new LedgerError('INVALID_INPUT', `${CHILD_ENV} must name a variant and a round, and ${CHILD_OUT_ENV} a file: got ${spec}`);
+  return { variant, round, out };
+};
+
 export const systemDeps = (): HarnessDeps => ({
+  runIsolated: runInChild,
   clock: systemClock,
   gc: exposedGc(),
   loadavg: () => loadavg(),
@@ -249,7 +296,7 @@ const countOf = <T>(s: Section<T>, result: T): number => {
 };
 
 /** Runs one variant once in a fresh directory; its samples, in the order its sections ran. */
-const runOnce = async (variant: Variant, round: number, deps: HarnessDeps): Promise<Sample[]> => {
+export const runOnce = async (variant: Variant, round: number, deps: HarnessDeps): Promise<Sample[]> => {
   const samples: Sample[] = [];
   deps.settle();
   const dir = deps.makeDir();
@@ -359,8 +406,18 @@ export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: read
   const loadavgStart = deps.loadavg();
   const startedAt = deps.now().toISOString();
   const samples: Sample[] = [];
+  const isolated = spec.isolation === 'process' ? deps.runIsolated : undefined;
   for (let round = 0; round < runs; round++) {
-    for (const variant of roundOrder(spec.variants, round)) samples.push(...(await runOnce(variant, round, deps)));
+    for (const variant of roundOrder(spec.variants, round)) {
+      if (isolated === undefined) {
+        samples.push(...(await runOnce(variant, round, deps)));
+        continue;
+      }
+      const got = await isolated(variant.name, round);
+      const stray = got.find((x) => x.variant !== variant.name || x.round !== round);
+      if (stray !== undefined) throw new LedgerError('INVALID_INPUT', `the process that ran "${variant.name}" (round ${round}) sent back a sample of "${stray.variant}" (round ${stray.round})`);
+      samples.push(...got);
+    }
   }
   const figures = summarise(samples);
   return {
@@ -371,6 +428,7 @@ export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: read
     startedAt,
     runs,
     quick: spec.quick,
+    ...(isolated === undefined ? {} : { isolation: 'process' as const }),
     machine: machineOf(loadavgStart, deps.loadavg()),
     samples,
     figures,

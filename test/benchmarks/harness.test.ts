@@ -276,12 +276,50 @@ describe('the benchmark harness', () => {
   });
 });
 
+describe('each run in a process of its own (isolation: process)', () => {
+  it('hands every run, in the interleaved order, to a fresh process, and runs none in this one', async () => {
+    const w = fakeWorld();
+    const asked: string[] = [];
+    const deps: HarnessDeps = {
+      ...w.deps,
+      runIsolated: async (variant, round) => {
+        asked.push(`${variant}${round}`);
+        return [{ round, variant, figure: variant, kind: 'rate', unit: 'events/s', count: 1_000, wallMs: 100 + round, cpuMs: 90, mainMs: 80, value: 1_000_000 / (100 + round) }];
+      },
+    };
+    const r = await runBench(spec([fixed(w, 'A', [1, 1, 1]), fixed(w, 'B', [1, 1, 1])], { isolation: 'process' }), deps);
+    expect(asked).toEqual(['A0', 'B0', 'B1', 'A1', 'A2', 'B2']);
+    expect(w.log.filter((l) => l.startsWith('run '))).toEqual([]);
+    expect(r.isolation).toBe('process');
+    expect(r.figures.find((f) => f.figure === 'A')).toMatchObject({ samples: 3, median: 1_000_000 / 101 });
+    expect(formatResult(r)).toMatch(/each run in a fresh process/);
+  });
+
+  it('runs in this process when the deps cannot isolate, and says nothing of isolation', async () => {
+    const w = fakeWorld();
+    const r = await runBench(spec([fixed(w, 'A', [1, 1, 1])], { isolation: 'process' }), w.deps);
+    expect(w.log.filter((l) => l.startsWith('run '))).toHaveLength(3);
+    expect(r.isolation).toBeUndefined();
+    expect(formatResult(r)).not.toMatch(/fresh process/);
+  });
+
+  it('refuses samples a process sends back for another variant or round', async () => {
+    const w = fakeWorld();
+    const deps: HarnessDeps = {
+      ...w.deps,
+      runIsolated: async (_variant, round) => [{ round, variant: 'B', figure: 'B', kind: 'rate', unit: 'events/s', count: 1, wallMs: 1, cpuMs: 1, mainMs: 1, value: 1000 }],
+    };
+    await expect(runBench(spec([fixed(w, 'A', [1, 1, 1])], { isolation: 'process' }), deps)).rejects.toThrow(/the process that ran "A" \(round 0\) sent back a sample of "B"/);
+  });
+});
+
 describe('the harness command line', () => {
   const parse = (argv: string[]) => harnessArgs(parseArgs({ args: argv, options: HARNESS_OPTIONS }).values);
 
-  it('defaults to 5 runs, and reads --runs, --quick and --json', () => {
+  it('defaults to 5 runs, and reads --runs, --quick, --json and --in-process', () => {
     expect(parse([])).toEqual({ runs: 5, quick: false });
     expect(parse(['--runs', '3', '--quick', '--json', 'a.json'])).toEqual({ runs: 3, quick: true, json: 'a.json' });
+    expect(parse(['--in-process'])).toEqual({ runs: 5, quick: false, inProcess: true });
   });
 
   it('refuses a run count that is not a whole number >= 1, and --json without a file', () => {

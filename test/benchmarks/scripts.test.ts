@@ -41,6 +41,28 @@ describe.skipIf(!built)('a benchmark run', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('bench:append runs each run in a process of its own, and --in-process in its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-bench-append-'));
+    try {
+      const json = join(dir, 'append.json');
+      const args = ['--runs', '2', '--events', '400', '--subjects', '4', '--batch', '50', '--only', 'encryption'];
+      const script = join(ROOT, 'dist/benchmarks/append.js');
+      const r = await runNodeAsync(script, [...args, '--json', json], ROOT, ['--expose-gc']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/2 runs of each variant, interleaved; .*each run in a fresh process/);
+      expect(r.stdout).toMatch(/sealed \+ signed \+ encrypted, per-batch +[\d,]+ events\/s/);
+      const result = JSON.parse(readFileSync(json, 'utf8')) as { isolation?: string; samples: { variant: string; round: number }[] };
+      expect(result.isolation).toBe('process');
+      expect(result.samples.map((s) => s.round).sort()).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+      const inProcess = await runNodeAsync(script, [...args, '--in-process'], ROOT, ['--expose-gc']);
+      expect(inProcess.status).toBe(0);
+      expect(inProcess.stdout).not.toMatch(/fresh process/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('bench:proofs prints the proof sizes and the checkpoint verification, and writes every sample with --json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pl-bench-proofs-'));
     try {
