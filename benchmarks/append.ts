@@ -1,6 +1,6 @@
 /**
  * Append and verify throughput on the embedded store (or an EventStoreDB a user points it at).
- *   npm run bench:append [-- --runs 5 --quick --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://... --only encryption|checkpoints]
+ *   npm run bench:append [-- --runs 5 --max-runs 15 --precision 5% --quick --in-process --json FILE --events 100000 --subjects 1000 --batch 100 --ledger esdb://...|postgres://... --only encryption|checkpoints]
  * 100,000 facts across 1,000 subjects in batches of 100 (one subject's facts a batch), durable
  * (synchronous=FULL). Variants, interleaved by the harness, each on a fresh store: the Ed25519
  * ceilings (sign and verify alone, the shapes the ledger uses), a raw insert of the same rows
@@ -229,6 +229,7 @@ await runAndReport(
     variants,
     ratios,
     isolation: 'process',
+    maxRuns: 15,
   },
   args,
 );

@@ -13,6 +13,8 @@ export const HARNESS_OPTIONS = {
   quick: { type: 'boolean', default: false },
   json: { type: 'string' },
   'in-process': { type: 'boolean', default: false },
+  'max-runs': { type: 'string' },
+  precision: { type: 'string' },
 } as const;
 
 export interface HarnessArgs {
@@ -21,13 +23,27 @@ export interface HarnessArgs {
   readonly json?: string;
   /** Every run in this process, also for a benchmark that runs each in its own (while debugging one). */
   readonly inProcess?: boolean;
+  /** Rounds beyond `runs`, up to this many, while a median is less precise than `precision` (BenchSpec). */
+  readonly maxRuns?: number;
+  readonly precision?: number;
 }
 
-export const harnessArgs = (values: { runs?: string; quick?: boolean; json?: string; 'in-process'?: boolean }): HarnessArgs => {
+export const harnessArgs = (values: { runs?: string; quick?: boolean; json?: string; 'in-process'?: boolean; 'max-runs'?: string; precision?: string }): HarnessArgs => {
   const runs = Number(values.runs ?? '5');
   if (!Number.isSafeInteger(runs) || runs < 1) throw new LedgerError('INVALID_INPUT', `--runs must be a whole number >= 1, got "${values.runs}"`);
   if (values.json === '') throw new LedgerError('INVALID_INPUT', '--json needs a file name');
-  return { runs, quick: values.quick === true, ...(values.json === undefined ? {} : { json: values.json }), ...(values['in-process'] === true ? { inProcess: true } : {}) };
+  const maxRuns = values['max-runs'] === undefined ? undefined : Number(values['max-runs']);
+  if (maxRuns !== undefined && !(Number.isSafeInteger(maxRuns) && maxRuns >= runs)) throw new LedgerError('INVALID_INPUT', `--max-runs must be a whole number >= --runs (${runs}), got "${values['max-runs']}"`);
+  const precision = values.precision === undefined ? undefined : Number(values.precision.replace(/%$/, '')) / (values.precision.endsWith('%') ? 100 : 1);
+  if (precision !== undefined && !(precision > 0 && precision < 1)) throw new LedgerError('INVALID_INPUT', `--precision must be a fraction or a percentage between 0 and 1 (0.05, 5%), got "${values.precision}"`);
+  return {
+    runs,
+    quick: values.quick === true,
+    ...(values.json === undefined ? {} : { json: values.json }),
+    ...(values['in-process'] === true ? { inProcess: true } : {}),
+    ...(maxRuns === undefined ? {} : { maxRuns }),
+    ...(precision === undefined ? {} : { precision }),
+  };
 };
 
 /** The JSON written by --json: the result as it is, under a format name a comparing script can check. */
@@ -46,7 +62,8 @@ const loads = (xs: readonly number[]): string => xs.map((x) => x.toFixed(2)).joi
 const figureLine = (f: FigureSummary, width: number): string => {
   const range = f.samples === 1 ? '(one sample)' : `${num(f.min)} – ${num(f.max)}`;
   const cpu = f.kind === 'value' || f.wallMsMedian === 0 ? '' : `  wall ${num(f.wallMsMedian)} ms, CPU ${num(f.cpuMsMedian)} ms (${(f.cpuMsMedian / f.wallMsMedian).toFixed(2)} cores), main thread ${num(f.mainMsPerUnit * 1000)} µs a unit`;
-  return `  ${f.figure.padEnd(width)} ${num(f.median).padStart(10)} ${f.unit.padEnd(10)} ${range.padEnd(22)} spread ${pct(f.spread).padStart(6)}${cpu}`;
+  const within = f.samples === 1 || f.kind === 'value' ? '' : ` (median ±${pct(f.precision)})`;
+  return `  ${f.figure.padEnd(width)} ${num(f.median).padStart(10)} ${f.unit.padEnd(10)} ${range.padEnd(22)} spread ${pct(f.spread).padStart(6)}${within}${cpu}`;
 };
 
 const ratioLine = (r: RatioSummary, width: number): string => {
@@ -54,6 +71,12 @@ const ratioLine = (r: RatioSummary, width: number): string => {
   const basis = r.basis === 'main thread' ? ', main-thread time a unit' : '';
   return `  ${r.label.padEnd(width)} ${r.ratio.toFixed(3).padStart(7)}x  (noise ${pct(r.noise)}${basis})${flag}`;
 };
+
+/** How many runs, and why that many: `runs`, or between `minRuns` and `maxRuns` until every median was precise enough. */
+export const runsText = (r: BenchResult): string =>
+  r.maxRuns === r.minRuns
+    ? `${r.runs} runs of each variant`
+    : `${r.runs} runs of each variant (${r.minRuns} to ${r.maxRuns}: until every median was known within ±${pct(r.precision)}, its ~95% interval${r.runs === r.maxRuns && r.figures.some((f) => f.kind !== 'value' && f.precision > r.precision) ? ', which not all were' : ''})`;
 
 /** The table: the machine and load, each figure's median with min – max, then the ratios of medians. */
 export const formatResult = (r: BenchResult): string => {
@@ -63,7 +86,7 @@ export const formatResult = (r: BenchResult): string => {
   const lines = [
     `${r.benchmark}: ${r.description}`,
     `machine: node ${m.node}, ${m.cores} cores (${m.cpuModel}), UV_THREADPOOL_SIZE=${m.uvThreadpoolSize}; load average ${loads(m.loadavgStart)} at start, ${loads(m.loadavgEnd)} at end`,
-    `${r.quick ? 'one pass (--quick): no spread, so no figure here is evidence' : `${r.runs} runs of each variant, interleaved; median, min – max, spread = (max − min) / median`}; ${r.isolation === 'process' ? 'each run in a fresh process; ' : ''}a full GC before each timed section; CPU is every thread of the run's process`,
+    `${r.quick ? 'one pass (--quick): no spread, so no figure here is evidence' : `${runsText(r)}, interleaved; median, min – max, spread = (max − min) / median`}; ${r.isolation === 'process' ? 'each run in a fresh process; ' : ''}a full GC before each timed section; CPU is every thread of the run's process`,
     `command: ${r.command.join(' ')}`,
     '',
     ...r.figures.map((f) => figureLine(f, width)),
@@ -85,7 +108,19 @@ export const runAndReport = async (spec: Omit<BenchSpec, 'runs' | 'quick'>, args
     process.exit(0);
   }
   const { isolation, ...rest } = spec;
-  const result = await runBench({ ...rest, ...(isolation === undefined || args.inProcess === true ? {} : { isolation }), runs: args.runs, quick: args.quick }, deps);
+  const maxRuns = args.maxRuns ?? (spec.maxRuns === undefined ? undefined : Math.max(spec.maxRuns, args.runs));
+  const precision = args.precision ?? spec.precision;
+  const result = await runBench(
+    {
+      ...rest,
+      ...(isolation === undefined || args.inProcess === true ? {} : { isolation }),
+      ...(maxRuns === undefined ? {} : { maxRuns }),
+      ...(precision === undefined ? {} : { precision }),
+      runs: args.runs,
+      quick: args.quick,
+    },
+    deps,
+  );
   console.log(formatResult(result));
   if (args.json !== undefined) {
     writeFileSync(args.json, resultJson(result));

@@ -116,6 +116,12 @@ export interface FigureSummary {
   /** Median main-thread busy ms per unit of work, and its spread like the figure's. */
   readonly mainMsPerUnit: number;
   readonly mainSpread: number;
+  /**
+   * A distribution-free interval of about 95% around the median (medianInterval), and its half
+   * width relative to the median: how well the runs pin the median down.
+   */
+  readonly interval: readonly [number, number];
+  readonly precision: number;
 }
 
 export interface RatioSummary {
@@ -149,7 +155,11 @@ export interface BenchResult {
   readonly description: string;
   readonly command: readonly string[];
   readonly startedAt: string;
+  /** Rounds run: `minRuns` at least, more (up to `maxRuns`) while a median was less precise than `precision`. */
   readonly runs: number;
+  readonly minRuns: number;
+  readonly maxRuns: number;
+  readonly precision: number;
   readonly quick: boolean;
   /** Present when each run had a process of its own. */
   readonly isolation?: 'process';
@@ -182,6 +192,13 @@ export interface BenchSpec {
   readonly variants: readonly Variant[];
   readonly ratios?: readonly RatioSpec[];
   readonly runs: number;
+  /**
+   * More rounds, up to this many, while any timed figure's median is known less well than
+   * `precision` (the interval's half width relative to the median); default `runs`: exactly that many.
+   */
+  readonly maxRuns?: number;
+  /** Default 0.05: a median within ±5%. */
+  readonly precision?: number;
   readonly quick: boolean;
   /**
    * `process`: each run in a fresh process (deps.runIsolated), so that what one process happens to
@@ -267,6 +284,21 @@ export const median = (xs: readonly number[]): number => {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
+/**
+ * The order statistics around the median that hold it with about 95% confidence whatever the
+ * distribution (the binomial's normal approximation): for 5 to 9 samples the whole range, for 15
+ * the 3rd to the 13th.
+ */
+export const medianInterval = (xs: readonly number[]): [number, number] => {
+  if (xs.length === 0) throw new LedgerError('INVALID_INPUT', 'the median of no samples');
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  const reach = 0.98 * Math.sqrt(n);
+  const lo = Math.max(1, Math.floor(n / 2 - reach));
+  const hi = Math.min(n, Math.ceil(1 + n / 2 + reach));
+  return [s[lo - 1]!, s[hi - 1]!];
+};
+
 const valueOf = (kind: TimedKind, count: number, wallMs: number): number =>
   kind === 'rate' ? (count / wallMs) * 1000 : kind === 'latency' ? (wallMs * 1000) / count : wallMs / count;
 
@@ -350,6 +382,7 @@ export const summarise = (samples: readonly Sample[]): FigureSummary[] => {
     const [min, max] = [Math.min(...values), Math.max(...values)];
     const mains = group.map((s) => s.mainMs / s.count);
     const mainMed = median(mains);
+    const interval = medianInterval(values);
     return {
       figure,
       kind: group[0]!.kind,
@@ -363,6 +396,8 @@ export const summarise = (samples: readonly Sample[]): FigureSummary[] => {
       cpuMsMedian: median(group.map((s) => s.cpuMs)),
       mainMsPerUnit: mainMed,
       mainSpread: mainMed === 0 ? 0 : (Math.max(...mains) - Math.min(...mains)) / mainMed,
+      interval,
+      precision: med === 0 ? 0 : (interval[1] - interval[0]) / 2 / Math.abs(med),
     };
   });
 };
@@ -396,10 +431,18 @@ export const ratiosOf = (figures: readonly FigureSummary[], specs: readonly Rati
  */
 export const roundOrder = <T>(variants: readonly T[], round: number): T[] => variants.map((_, i) => variants[(i + round) % variants.length]!);
 
-/** Runs every variant `runs` times (1 when quick), interleaved by round and rotated (roundOrder), and sums the samples up. */
+/**
+ * Runs every variant `runs` times (1 when quick), interleaved by round and rotated (roundOrder),
+ * then more rounds, up to `maxRuns`, while any timed figure's median is less precise than
+ * `precision`; and sums the samples up.
+ */
 export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: readonly string[] = process.argv.slice(1)): Promise<BenchResult> => {
-  const runs = spec.quick ? 1 : spec.runs;
-  if (!Number.isSafeInteger(runs) || runs < 1) throw new LedgerError('INVALID_INPUT', `runs must be a whole number >= 1, got ${spec.runs}`);
+  const minRuns = spec.quick ? 1 : spec.runs;
+  if (!Number.isSafeInteger(minRuns) || minRuns < 1) throw new LedgerError('INVALID_INPUT', `runs must be a whole number >= 1, got ${spec.runs}`);
+  const maxRuns = spec.quick ? 1 : (spec.maxRuns ?? minRuns);
+  if (!Number.isSafeInteger(maxRuns) || maxRuns < minRuns) throw new LedgerError('INVALID_INPUT', `max runs must be a whole number >= runs (${minRuns}), got ${spec.maxRuns}`);
+  const precision = spec.precision ?? 0.05;
+  if (!(precision > 0)) throw new LedgerError('INVALID_INPUT', `precision must be above 0, got ${spec.precision}`);
   const names = spec.variants.map((v) => v.name);
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new LedgerError('INVALID_INPUT', `two variants are named "${twice}"`);
@@ -407,7 +450,11 @@ export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: read
   const startedAt = deps.now().toISOString();
   const samples: Sample[] = [];
   const isolated = spec.isolation === 'process' ? deps.runIsolated : undefined;
-  for (let round = 0; round < runs; round++) {
+  /** Whether every timed figure's median is pinned down to `precision`. */
+  const precise = (): boolean => summarise(samples).every((f) => f.kind === 'value' || f.precision <= precision);
+  let runs = 0;
+  for (let round = 0; round < maxRuns && (round < minRuns || !precise()); round++) {
+    runs = round + 1;
     for (const variant of roundOrder(spec.variants, round)) {
       if (isolated === undefined) {
         samples.push(...(await runOnce(variant, round, deps)));
@@ -427,6 +474,9 @@ export const runBench = async (spec: BenchSpec, deps: HarnessDeps, command: read
     command: command.map(redactLedgerSpec),
     startedAt,
     runs,
+    minRuns,
+    maxRuns,
+    precision,
     quick: spec.quick,
     ...(isolated === undefined ? {} : { isolation: 'process' as const }),
     machine: machineOf(loadavgStart, deps.loadavg()),

@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { readResult } from './compare.js';
+import { runsText } from './harness-cli.js';
 import type { BenchResult, FigureSummary } from './harness.js';
 
 const num = (x: number): string => {
@@ -21,7 +22,7 @@ export const markdownOf = (r: BenchResult): string => {
   const m = r.machine;
   const lines = [
     `\`${['npm run', r.benchmark, ...(r.command.length > 1 ? ['--', ...r.command.slice(1)] : [])].join(' ')}\` — ${r.description}.`,
-    `${r.quick ? 'One pass (--quick)' : `${r.runs} interleaved runs of each variant`}, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, node ${m.node}, ${m.cores} cores; ` +
+    `${r.quick ? 'One pass (--quick)' : `${runsText(r)}, interleaved`}, ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, node ${m.node}, ${m.cores} cores; ` +
       `load average ${m.loadavgStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${m.loadavgEnd.map((x) => x.toFixed(2)).join(' ')} at the end.`,
     '',
     '| figure | median | min – max | CPU / wall (cores) | main thread a unit |',

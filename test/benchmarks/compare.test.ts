@@ -59,7 +59,7 @@ describe('the README tables', () => {
     };
     const md = markdownOf(r).split('\n');
     expect(md[0]).toBe('`npm run bench:append -- --runs 5` — .');
-    expect(md[1]).toMatch(/^5 interleaved runs of each variant, 2026-12-03 12:00 UTC, node v20, 2 cores; load average 2\.50 1\.25 0\.50 at the start/);
+    expect(md[1]).toMatch(/^5 runs of each variant, interleaved, 2026-12-03 12:00 UTC, node v20, 2 cores; load average 2\.50 1\.25 0\.50 at the start/);
     expect(md).toContain('| per-event | **30,000** events/s | 28,000 – 31,000 | 1.50 | 25.0 µs |');
     expect(md).toContain('| proof size | **20.0** hashes | 20.0 – 20.0 |  |  |');
     expect(md).toContain('| per-event / sign | **1.30x** (above its ceiling beyond the noise) | 10% |');

@@ -276,6 +276,35 @@ describe('the benchmark harness', () => {
   });
 });
 
+describe('more rounds while a median is not yet precise (maxRuns, precision)', () => {
+  it('gives the median an interval of order statistics: the whole range up to 9 samples, the 3rd to the 13th of 15', async () => {
+    const { medianInterval } = await import('../../benchmarks/harness.js');
+    expect(medianInterval([5, 1, 3, 2, 4])).toEqual([1, 5]);
+    expect(medianInterval(Array.from({ length: 15 }, (_, i) => 15 - i))).toEqual([3, 13]);
+    expect(() => medianInterval([])).toThrow(/no samples/);
+  });
+
+  it('stops at runs when every median is within precision, and goes on to maxRuns while one is not', async () => {
+    const w = fakeWorld();
+    // A: steady. B: its runs swing ±20%, so its median is never within ±5%.
+    const steady = await runBench(spec([fixed(w, 'A', Array(9).fill(100))], { runs: 3, maxRuns: 9 }), w.deps);
+    expect(steady.runs).toBe(3);
+    const swings = Array.from({ length: 9 }, (_, i) => (i % 2 === 0 ? 80 : 120));
+    const noisy = await runBench(spec([fixed(w, 'A', Array(9).fill(100)), fixed(w, 'B', swings)], { runs: 3, maxRuns: 9 }), w.deps);
+    expect(noisy.runs).toBe(9);
+    expect(noisy.figures.map((f) => f.samples)).toEqual([9, 9]);
+    expect(formatResult(noisy)).toMatch(/9 runs of each variant \(3 to 9: until every median was known within ±5\.0%, its ~95% interval, which not all were\)/);
+    expect(noisy.figures.find((f) => f.figure === 'B')!.precision).toBeGreaterThan(0.05);
+    expect(formatResult(steady)).toMatch(/3 runs of each variant \(3 to 9: until every median was known within ±5\.0%, its ~95% interval\)/);
+  });
+
+  it('refuses a maxRuns below runs, and a precision of 0 or less', async () => {
+    const w = fakeWorld();
+    await expect(runBench(spec([fixed(w, 'A', [1, 1, 1])], { runs: 3, maxRuns: 2 }), w.deps)).rejects.toThrow(/max runs must be a whole number >= runs \(3\)/);
+    await expect(runBench(spec([fixed(w, 'A', [1, 1, 1])], { precision: 0 }), w.deps)).rejects.toThrow(/precision must be above 0/);
+  });
+});
+
 describe('each run in a process of its own (isolation: process)', () => {
   it('hands every run, in the interleaved order, to a fresh process, and runs none in this one', async () => {
     const w = fakeWorld();
@@ -320,6 +349,11 @@ describe('the harness command line', () => {
     expect(parse([])).toEqual({ runs: 5, quick: false });
     expect(parse(['--runs', '3', '--quick', '--json', 'a.json'])).toEqual({ runs: 3, quick: true, json: 'a.json' });
     expect(parse(['--in-process'])).toEqual({ runs: 5, quick: false, inProcess: true });
+    expect(parse(['--max-runs', '15', '--precision', '3%'])).toEqual({ runs: 5, quick: false, maxRuns: 15, precision: 0.03 });
+    expect(parse(['--precision', '0.1'])).toMatchObject({ precision: 0.1 });
+    expect(() => parse(['--max-runs', '4'])).toThrow(/--max-runs must be a whole number >= --runs \(5\)/);
+    expect(() => parse(['--precision', '0'])).toThrow(/--precision must be/);
+    expect(() => parse(['--precision', 'tight'])).toThrow(/--precision must be/);
   });
 
   it('refuses a run count that is not a whole number >= 1, and --json without a file', () => {

@@ -45,7 +45,7 @@ describe.skipIf(!built)('a benchmark run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pl-bench-append-'));
     try {
       const json = join(dir, 'append.json');
-      const args = ['--runs', '2', '--events', '400', '--subjects', '4', '--batch', '50', '--only', 'encryption'];
+      const args = ['--runs', '2', '--max-runs', '2', '--events', '400', '--subjects', '4', '--batch', '50', '--only', 'encryption'];
       const script = join(ROOT, 'dist/benchmarks/append.js');
       const r = await runNodeAsync(script, [...args, '--json', json], ROOT, ['--expose-gc']);
       expect(r.stderr).toBe('');
