@@ -1,13 +1,13 @@
 import type { Fact } from '../domain/facts.js';
 import type { DataKey } from '../store/key-store.js';
 import { canonicalize } from './canonical.js';
-import { openText, sealText, tagOf, type SealedBox } from './data-seal.js';
+import { openText, tagOf, type SealedBox } from './data-seal.js';
 
 /**
  * Which fields of a fact identify or describe a person, and what stands in their place in the
  * envelope (README, "Erasure: what is sealed"): the subject id becomes its pseudonym, free text
- * about the subject becomes a tag under the subject's key, and the originals go into one box
- * under that key. Categories, purposes, reasons, sources, channels, times, ids and fact types
+ * about the subject becomes a tag under the subject's key, and the originals not yet boxed in
+ * the subject's stream go into one box under that key (planSeal). Categories, purposes, reasons, sources, channels, times, ids and fact types
  * stay clear: the compliance fold judges them without any key.
  */
 const TAGGED: Partial<Record<Fact['type'], readonly string[]>> = {
@@ -27,13 +27,6 @@ export const pseudonymised = (f: Fact, pseudonym: (subject: string) => string): 
   if (f.type === 'IncidentDetected' || f.type === 'IncidentSubjectsNotified') return { ...f, subjects: f.subjects.map(pseudonym) } as Fact;
   return 'subject' in f ? ({ ...f, subject: pseudonym(f.subject) } as Fact) : f;
 };
-
-export interface SealedFact {
-  /** What the envelope carries as its fact: pseudonyms and tags, judged as is. */
-  readonly fact: Fact;
-  /** The original personal fields, under the subject's key; absent when the fact has none to hide. */
-  readonly sealed?: SealedBox;
-}
 
 export interface SealingKey {
   readonly key: DataKey;
@@ -94,15 +87,6 @@ export const planSeal = (fact: Fact, pseudonym: (subject: string) => string, key
   }
   return tokens.length === 0 ? { fact: stored as Fact } : { fact: stored as Fact, hidden: canonicalize(hidden), tokens };
 };
-
-/** planSeal, with the box sealed on this thread and bound to the envelope id. */
-export const sealFact = (fact: Fact, pseudonym: (subject: string) => string, key: SealingKey | undefined, eventId: string): SealedFact => {
-  const plan = planSeal(fact, pseudonym, key);
-  return plan.hidden === undefined ? { fact: plan.fact } : { fact: plan.fact, sealed: sealText(key!.key, plan.hidden, eventId) };
-};
-
-/** Tags `values` as sealFact would under `key`: for comparing a value to what a sealed fact holds. */
-export const tagsOf = (key: SealingKey, values: readonly string[]): string[] => values.map((v) => tagWith(key, v));
 
 /** The original fact, from its sealed form and box; undefined when the box does not open under `key`. */
 export const unsealFact = (stored: Fact, sealed: SealedBox, key: DataKey, eventId: string): Fact | undefined => {

@@ -4,12 +4,17 @@ import type { Fact } from '../../src/domain/facts.js';
 import { openText, POOLED_SEALS, pseudonymOf, sealText, sealTexts, tagKeyOf, tagOf } from '../../src/seal/data-seal.js';
 import { cryptoPool } from '../../src/seal/crypto-pool.js';
 import { chain, hashOf, bodyOf, decodeEnvelope } from '../../src/seal/envelope.js';
-import { sealFact, unsealFact } from '../../src/seal/fact-sealing.js';
+import { planSeal, unsealFact, type SealingKey } from '../../src/seal/fact-sealing.js';
 import type { DataKey } from '../../src/store/key-store.js';
 import * as E from 'fp-ts/lib/Either.js';
 
 const key = (id = 'dk-1'): DataKey => ({ keyId: id, subject: 'ps-x', key: Uint8Array.from(randomBytes(32)) });
 const sealing = (k: DataKey) => ({ key: k, tagKey: tagKeyOf(k.key) });
+/** A fact sealed as the ledger seals it: planned, then its box sealed under the key, bound to the envelope id. */
+const sealFact = (fact: Fact, pseudonym: (subject: string) => string, key: SealingKey, eventId: string) => {
+  const plan = planSeal(fact, pseudonym, key);
+  return { fact: plan.fact, sealed: plan.hidden === undefined ? undefined : sealText(key.key, plan.hidden, eventId) };
+};
 const disclosed = {
   type: 'DataDisclosed', at: '2026-03-01T09:00:00Z', subject: 'u-1', categories: ['user.contact.email'], recipient: 'Dr Roe', reason: 'court-order', legalRef: 'case of Jane Roe', actor: 'legal',
 } as unknown as Fact;
