@@ -124,28 +124,31 @@ export const sealer = (store: EventStore, keyStore: KeyStore | undefined): Seale
 
   /**
    * The live keys of these subjects (pseudonyms), made where missing when `create` (one key store
-   * transaction for the lot). A key the ledger recorded as erased (a key store restored from a
-   * backup) is destroyed again, never used.
+   * call for the lot). A key the ledger recorded as erased (a key store restored from a backup) is
+   * destroyed again, never used; a key made by this very call cannot be one, so is not looked up.
    */
   const loadKeys = async (subjects: readonly string[], create: boolean): Promise<Map<string, SealingKey>> => {
     const out = new Map<string, SealingKey>();
     for (const p of subjects) if (keys.has(p)) out.set(p, keys.get(p)!);
     const missing = [...new Set(subjects)].filter((p) => !out.has(p));
     if (missing.length === 0) return out;
-    const found = await keyStore.currentKeys(missing, false);
-    for (const [p] of found) {
-      const erased = await erasedKeysIn(store, streamOfSubject(p));
-      const stale = (await keyStore.keyIdsOf(p)).filter((id) => erased.keys.has(id));
-      if (stale.length === 0) continue;
-      await keyStore.destroy(stale);
-      found.delete(p);
-      const rest = await keyStore.currentKeys([p], false);
-      if (rest.has(p)) found.set(p, rest.get(p)!);
+    const found = await keyStore.currentKeys(missing, create);
+    for (const [p, key] of found) {
+      const live = key.created === true ? key : await notErased(p, key, create);
+      if (live === undefined) found.delete(p);
+      else found.set(p, live);
     }
-    const absent = missing.filter((p) => !found.has(p));
-    if (create && absent.length > 0) for (const [p, k] of await keyStore.currentKeys(absent, true)) found.set(p, k);
     for (const [p, key] of found) out.set(p, bounded(keys, p, { key, tagKey: tagKeyOf(key.key), tags: new Map(), boxed: new Set() }));
     return out;
+  };
+
+  /** `key`, unless the subject's stream records it (or another of its keys) as erased: those are destroyed, and the next live key taken (or made). */
+  const notErased = async (p: string, key: DataKey, create: boolean): Promise<DataKey | undefined> => {
+    const erased = await erasedKeysIn(store, streamOfSubject(p));
+    const stale = (await keyStore.keyIdsOf(p)).filter((id) => erased.keys.has(id));
+    if (stale.length === 0) return key;
+    await keyStore.destroy(stale);
+    return (await keyStore.currentKeys([p], create)).get(p);
   };
 
   /** What each sealed fact's box holds, to be learned by its key's `boxed` once the fact is recorded. */

@@ -7,6 +7,8 @@ export interface DataKey {
   /** The pseudonym of the subject it belongs to (never the subject id). */
   readonly subject: string;
   readonly key: Uint8Array;
+  /** Set on a key that the currentKeys call returning it made: no older record can name it. */
+  readonly created?: true;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface KeyStore {
   ledgerSecret(): Promise<Uint8Array>;
   /**
    * The newest live key of each subject (by pseudonym) that has one; with `create`, one is made
-   * for each that has none, all durably before this returns (one transaction for the lot).
+   * for each that has none, all durably before this returns (one transaction for the lot), and
+   * marked `created`. A key without the mark is treated as one that may predate a restore.
    */
   currentKeys(subjects: readonly string[], create: boolean): Promise<Map<string, DataKey>>;
   /** Every live key id of a subject: what erasure destroys. */
@@ -61,7 +64,7 @@ export const memoryKeyStore = (): KeyStore => {
         else if (create) {
           const k: DataKey = { keyId: newDataKeyId(), subject, key: newKey() };
           keys.set(k.keyId, k);
-          out.set(subject, k);
+          out.set(subject, { ...k, created: true });
         }
       }
       return out;

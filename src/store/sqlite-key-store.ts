@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, fchmodSync, fstatSync, openSync } from 'node:fs';
 import { LedgerError } from '../domain/errors.js';
-import { newDataKeyId, newKey, type DataKey, type KeyStore } from './key-store.js';
+import { newKey, type DataKey, type KeyStore } from './key-store.js';
+import { sqliteKeyWriter, type KeyRow } from './sqlite-key-writer.js';
 
 // WAL with FULL sync (one fsync a commit, so a key is on disk before any ciphertext under it is),
 // secure_delete so freed cells are zeroed in place, and after every destruction a TRUNCATE
@@ -13,12 +14,6 @@ const SCHEMA = [
   'CREATE TABLE IF NOT EXISTS data_keys (seq INTEGER PRIMARY KEY, key_id TEXT NOT NULL UNIQUE, subject TEXT NOT NULL, key BLOB NOT NULL)',
   'CREATE INDEX IF NOT EXISTS data_keys_subject ON data_keys (subject, seq)',
 ];
-
-interface KeyRow {
-  readonly key_id: string;
-  readonly subject: string;
-  readonly key: Buffer;
-}
 
 /** Creates the file 0600 (or checks an existing one is not readable by group or others) before SQLite opens it. */
 const guardFile = (path: string): void => {
@@ -36,7 +31,7 @@ const guardFile = (path: string): void => {
   }
 };
 
-const asKey = (r: KeyRow): DataKey => ({ keyId: r.key_id, subject: r.subject, key: Uint8Array.from(r.key) });
+const asKey = (r: KeyRow): DataKey => ({ keyId: r.key_id, subject: r.subject, key: Uint8Array.from(r.key), ...(r.created ? { created: true as const } : {}) });
 
 /** The default key store: a SQLite file of its own, mode 0600, apart from the event store. */
 export const sqliteKeyStore = (path: string): KeyStore => {
@@ -57,7 +52,6 @@ export const sqliteKeyStore = (path: string): KeyStore => {
     current: db.prepare<[string], KeyRow>('SELECT key_id, subject, key FROM data_keys WHERE subject = ? ORDER BY seq DESC LIMIT 1'),
     ofSubject: db.prepare<[string], { key_id: string }>('SELECT key_id FROM data_keys WHERE subject = ? ORDER BY seq'),
     byId: db.prepare<[string], KeyRow>('SELECT key_id, subject, key FROM data_keys WHERE key_id = ?'),
-    insert: db.prepare<[string, string, Buffer]>('INSERT INTO data_keys (key_id, subject, key) VALUES (?, ?, ?)'),
     remove: db.prepare<[string]>('DELETE FROM data_keys WHERE key_id = ?'),
   };
   let closed = false;
@@ -70,42 +64,16 @@ export const sqliteKeyStore = (path: string): KeyStore => {
       throw new LedgerError('STORE_UNAVAILABLE', `${name}: ${(e as Error).message}`, { path });
     }
   };
-  // IMMEDIATE: two processes asking for a subject's first key at once get the same one.
   const secretOnce = db.transaction(() => {
     sql.putSecret.run(Buffer.from(newKey()));
     return sql.secret.get()!.secret;
   });
-  const currentOrNew = db.transaction((subjects: readonly string[]) =>
-    subjects.map((subject) => {
-      const found = sql.current.get(subject);
-      if (found) return found;
-      const row: KeyRow = { key_id: newDataKeyId(), subject, key: Buffer.from(newKey()) };
-      sql.insert.run(row.key_id, row.subject, row.key);
-      return row;
-    }),
-  );
   const removeAll = db.transaction((ids: readonly string[]) => {
     for (const id of ids) sql.remove.run(id);
   });
   let secret: Uint8Array | undefined;
-  // Group commit: the new keys asked for in one turn of the event loop share one transaction.
-  let queued: { subjects: readonly string[]; resolve(rows: KeyRow[]): void; reject(e: unknown): void }[] = [];
-  const commitKeys = (): void => {
-    const requests = queued;
-    queued = [];
-    try {
-      const rows = guard(() => currentOrNew.immediate(requests.flatMap((r) => r.subjects)));
-      const bySubject = new Map(rows.map((r) => [r.subject, r]));
-      for (const r of requests) r.resolve(r.subjects.map((s) => bySubject.get(s)!));
-    } catch (e) {
-      for (const r of requests) r.reject(e);
-    }
-  };
-  const created = (subjects: readonly string[]): Promise<KeyRow[]> =>
-    new Promise((resolve, reject) => {
-      if (queued.length === 0) setImmediate(commitKeys);
-      queued.push({ subjects, resolve, reject });
-    });
+  // New keys are made on a thread of its own: its commit's fsync does not hold up the event loop.
+  const writer = sqliteKeyWriter(path, PRAGMAS, (message) => new LedgerError('STORE_UNAVAILABLE', `${name}: ${message}`, { path }));
   /** Folds the WAL into the file and empties it: no older page with a destroyed key is left in it. */
   const truncateWal = async (): Promise<void> => {
     for (let i = 0; i < CHECKPOINT_TRIES; i++) {
@@ -121,7 +89,7 @@ export const sqliteKeyStore = (path: string): KeyStore => {
       return (secret ??= guard(() => Uint8Array.from(sql.secret.get()?.secret ?? secretOnce.immediate())));
     },
     async currentKeys(subjects, create) {
-      const rows = create ? await created(subjects) : guard(() => subjects.map((s) => sql.current.get(s)));
+      const rows = create ? await guard(() => writer.currentOrNew(subjects)) : guard(() => subjects.map((s) => sql.current.get(s)));
       return new Map(rows.filter((r): r is KeyRow => r !== undefined).map((r) => [r.subject, asKey(r)]));
     },
     async keyIdsOf(subject) {
@@ -139,6 +107,7 @@ export const sqliteKeyStore = (path: string): KeyStore => {
     async close() {
       if (closed) return;
       closed = true;
+      await writer.close();
       db.close();
     },
   };
